@@ -1,0 +1,108 @@
+"""The kiosk's settings: `config/kiosk.toml`, overridden by `SAMBUT_KIOSK_…` environment variables.
+
+Nested keys use a double underscore: `SAMBUT_KIOSK_SERVER__URL=http://…`. Each device's options
+are validated by its driver's own options model, so a typo in a device section is caught at load.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from drivers import registry
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = ROOT / "config" / "kiosk.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KioskSection(_Section):
+    name: str = Field("lobby-1", min_length=1, max_length=64)
+    languages: list[Literal["en", "id"]] = Field(default_factory=lambda: ["en", "id"], min_length=1)
+    default_language: Literal["en", "id"] = "en"
+    fullscreen: bool = False
+    show_cursor: bool = True
+    rotation: Literal[0, 90, 180, 270] = 0
+    window_size: tuple[int, int] = (1280, 800)
+
+    @model_validator(mode="after")
+    def _default_language_offered(self) -> KioskSection:
+        if self.default_language not in self.languages:
+            raise ValueError(f"default_language {self.default_language!r} is not in languages")
+        return self
+
+
+class ServerSection(_Section):
+    url: HttpUrl = HttpUrl("http://127.0.0.1:8470")
+    token_file: Path = Path("var/kiosk.token")
+    timeout_s: float = Field(3.0, gt=0, le=60)
+    ca_file: Path | None = None
+
+
+class StoreSection(_Section):
+    path: Path = Path("var/kiosk.sqlite3")
+
+
+class DeviceSection(_Section):
+    kind: str
+    driver: str
+    enabled: bool = True
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _driver_options(self) -> DeviceSection:
+        registry.load_builtin_drivers()
+        try:
+            registry.validate_options(self.kind, self.driver, self.options)
+        except registry.UnknownDriverError as exc:
+            raise ValueError(str(exc)) from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(p) for p in first["loc"])
+            msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+            raise ValueError(f"options.{key}: {msg}") from None
+        return self
+
+
+class KioskSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAMBUT_KIOSK_", env_nested_delimiter="__", extra="forbid")
+
+    kiosk: KioskSection = Field(default_factory=KioskSection)
+    server: ServerSection = Field(default_factory=ServerSection)
+    store: StoreSection = Field(default_factory=StoreSection)
+    devices: dict[str, DeviceSection] = Field(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment over file: the file's values arrive as init arguments.
+        return (env_settings, init_settings)
+
+    def resolve(self, path: Path) -> Path:
+        """Relative paths in the config are relative to the project root."""
+        return path if path.is_absolute() else ROOT / path
+
+
+def load_settings(path: Path = DEFAULT_PATH) -> KioskSettings:
+    """Load and validate; on a bad file raises with the path attached as a note."""
+    path = Path(os.environ.get("SAMBUT_KIOSK_CONFIG", path))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        return KioskSettings(**data)
+    except (ValidationError, tomllib.TOMLDecodeError) as exc:
+        exc.add_note(str(path))
+        raise
