@@ -1,9 +1,131 @@
-"""Server commands."""
+"""Server commands: `server` (run, add-kiosk, revoke-kiosk, upgrade) and `demo-data`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from frontoffice.settings import ServerSettings, load_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    pass
+    server = sub.add_parser("server", help="run the central front-office server (and manage it)")
+    _database_option(server)
+    server.add_argument("--host", help="address to listen on (default from config/server.toml)")
+    server.add_argument("--port", type=int, help="port to listen on (default from config/server.toml)")
+    server.set_defaults(func=run_server)
+    actions = server.add_subparsers(dest="action", metavar="ACTION")
+
+    add = actions.add_parser(
+        "add-kiosk", help="register a kiosk (or give it a new token); prints its token once"
+    )
+    add.add_argument("name")
+    add.set_defaults(func=add_kiosk)
+    revoke = actions.add_parser("revoke-kiosk", help="revoke a kiosk's token")
+    revoke.add_argument("name")
+    revoke.set_defaults(func=revoke_kiosk)
+    upgrade = actions.add_parser("upgrade", help="upgrade the database schema and exit")
+    upgrade.set_defaults(func=upgrade_only)
+    for p in (add, revoke, upgrade):
+        _database_option(p)
+
+    demo = sub.add_parser("demo-data", help="(re)create the demo hotel with arrivals today")
+    _database_option(demo)
+    demo.add_argument("--if-stale", action="store_true", help="only if missing or from an earlier day")
+    demo.set_defaults(func=demo_data)
+
+
+def _database_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--database-url",
+        default=argparse.SUPPRESS,
+        help="SQLAlchemy URL (sqlite:/// or postgresql+psycopg://)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> ServerSettings:
+    settings = load_settings()
+    overrides = {k: v for k in ("host", "port", "database_url") if (v := getattr(args, k, None)) is not None}
+    if overrides:
+        settings = ServerSettings(server=settings.server.model_copy(update=overrides).model_dump())
+    return settings
+
+
+def _database(args: argparse.Namespace):  # noqa: ANN202 - imports stay lazy for a fast --help
+    from frontoffice.db import Database
+    from frontoffice.migrate import upgrade
+
+    db = Database(_settings(args).server.database_url)
+    upgrade(db)
+    return db
+
+
+def run_server(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from frontoffice.api.app import create_app
+
+    settings = _settings(args).server
+    db = _database(args)
+    app = create_app(db, pull_page_size=settings.pull_page_size)
+    print(
+        f"Sambut front office on http://{settings.host}:{settings.port} ({db.engine.dialect.name})",
+        flush=True,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
+    return 0
+
+
+def add_kiosk(args: argparse.Namespace) -> int:
+    from frontoffice.services import demo, kiosks
+
+    db = _database(args)
+    with db.session(write=True) as session:
+        prop = demo.current_property(session)
+        if prop is None:
+            print("No property yet: run `python main.py demo-data` first.", file=sys.stderr)
+            return 1
+        _, token = kiosks.add_kiosk(session, prop, args.name)
+    print(token)
+    print(f"Kiosk {args.name!r} of {prop.code}: the token above is shown only now.", file=sys.stderr)
+    return 0
+
+
+def revoke_kiosk(args: argparse.Namespace) -> int:
+    from frontoffice.services import demo, kiosks
+    from frontoffice.services.errors import DomainError
+
+    db = _database(args)
+    try:
+        with db.session(write=True) as session:
+            prop = demo.current_property(session)
+            if prop is None:
+                raise SystemExit("No property in the database.")
+            kiosks.revoke_kiosk(session, prop, args.name)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"Kiosk {args.name!r} revoked.")
+    return 0
+
+
+def upgrade_only(args: argparse.Namespace) -> int:
+    db = _database(args)
+    print(f"Database at head: {db.engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def demo_data(args: argparse.Namespace) -> int:
+    from frontoffice.services import demo
+
+    db = _database(args)
+    with db.session(write=True) as session:
+        if args.if_stale and not demo.is_stale(session):
+            print("Demo data is from today; kept.")
+            return 0
+        prop = demo.build(session)
+        session.flush()
+        lines = [f"  {r.confirmation_code}  {r.guest.full_name}" for r in demo.arrivals_today(session, prop)]
+    print(f"{prop.name}: business date {prop.business_date}, {len(lines)} arrivals today")
+    print("\n".join(lines))
+    return 0

@@ -1,0 +1,78 @@
+"""The FastAPI application: routes, and errors that are always a JSON body, never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException
+
+from frontoffice.api import kiosk, reservations, sync
+from frontoffice.db import Database
+from frontoffice.services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "1.0"
+
+
+def _error(
+    status: int, code: str, message: str, detail: object = None, headers: dict | None = None
+) -> JSONResponse:
+    body = {"error": code, "message": message, "detail": jsonable_encoder(detail)}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def create_app(db: Database, pull_page_size: int = 500) -> FastAPI:
+    app = FastAPI(
+        title="Sambut front office",
+        version=API_VERSION,
+        description="Kiosk API v1. Each kiosk authenticates with its own bearer token.",
+    )
+    app.state.db = db
+    app.state.pull_page_size = pull_page_size
+    for router in (reservations.router, kiosk.router, sync.router):
+        app.include_router(router)
+
+    @app.get("/health", tags=["health"])
+    def health() -> JSONResponse:
+        try:
+            with db.session() as session:
+                session.execute(text("SELECT 1"))
+        except OperationalError:
+            return _error(503, "database_unavailable", "the database cannot be reached")
+        return JSONResponse({"status": "ok"})
+
+    @app.exception_handler(DomainError)
+    def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, exc.detail or None)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
+        summary = "; ".join(f"{e['where']}: {e['problem']}" for e in errors[:3])
+        return _error(422, "invalid_request", summary, errors)
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
+        return _error(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(IntegrityError)
+    def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
+        log.warning("integrity error on %s: %s", request.url.path, exc.orig)
+        return _error(409, "conflict", "the request conflicts with the current state; try again")
+
+    @app.exception_handler(OperationalError)
+    def database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database error on %s: %s", request.url.path, exc.orig)
+        return _error(503, "database_unavailable", "the database is busy or unreachable; try again")
+
+    return app

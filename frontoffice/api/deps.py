@@ -1,0 +1,60 @@
+"""Per-request dependencies: a database session and the calling kiosk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from frontoffice.db import Database
+from frontoffice.models import Kiosk
+from frontoffice.models.base import utcnow
+from frontoffice.services import kiosks
+from frontoffice.services.executor import load_caller
+from frontoffice.services.operations import Caller
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+DB = Annotated[Database, Depends(get_db)]
+
+
+def get_session(db: DB) -> Iterator[Session]:
+    with db.session() as session:
+        yield session
+
+
+ReadSession = Annotated[Session, Depends(get_session)]
+
+
+def get_caller(session: ReadSession, authorization: Annotated[str, Header()] = "") -> Caller:
+    scheme, _, token = authorization.partition(" ")
+    kiosk = kiosks.authenticate(session, token.strip()) if scheme.lower() == "bearer" else None
+    if kiosk is None:
+        raise HTTPException(401, "a valid kiosk token is required", headers={"WWW-Authenticate": "Bearer"})
+    return load_caller(session, kiosk.id)
+
+
+KioskCaller = Annotated[Caller, Depends(get_caller)]
+
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=80,
+        description="A key the kiosk makes once per operation; a repeat replays the first answer.",
+    ),
+]
+
+
+def touch(db: Database, caller: Caller) -> None:
+    """Remember when a kiosk was last heard from (push and pull, not every read)."""
+    with db.session(write=True) as session:
+        kiosk = session.get(Kiosk, caller.kiosk.id)
+        if kiosk is not None:
+            kiosk.last_seen_at = utcnow()

@@ -1,0 +1,65 @@
+"""The calling kiosk: who it is, its heartbeat, walk-ins and requests for help."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from frontoffice.api.deps import DB, IdempotencyKey, KioskCaller, ReadSession
+from frontoffice.models import Kiosk, KioskHeartbeat
+from frontoffice.models.base import utcnow
+from frontoffice.schemas import AssistanceIn, AvailabilityOut, HeartbeatIn, KioskOut, ReservationOut, WalkInIn
+from frontoffice.services import walkin
+from frontoffice.services.executor import perform
+from frontoffice.services.views import property_out
+
+router = APIRouter(prefix="/api/v1", tags=["kiosk"])
+
+
+@router.get("/kiosk", response_model=KioskOut, summary="The calling kiosk and its property")
+def whoami(caller: KioskCaller) -> KioskOut:
+    return KioskOut(id=caller.kiosk.id, name=caller.kiosk.name, property=property_out(caller.property))
+
+
+@router.post("/kiosk/heartbeat", status_code=204, summary="Report version, outbox depth and device health")
+def heartbeat(body: HeartbeatIn, caller: KioskCaller, db: DB) -> Response:
+    with db.session(write=True) as session:
+        kiosk = session.get_one(Kiosk, caller.kiosk.id)
+        now = utcnow()
+        kiosk.last_seen_at = now
+        kiosk.app_version = body.app_version
+        kiosk.outbox_depth = body.outbox_depth
+        kiosk.last_sync_at = body.last_sync_at
+        kiosk.devices = body.devices
+        session.add(KioskHeartbeat(kiosk_id=kiosk.id, at=now, **body.model_dump()))
+    return Response(status_code=204)
+
+
+@router.get("/availability", response_model=AvailabilityOut, summary="Room types free tonight, with prices")
+def availability(
+    caller: KioskCaller,
+    session: ReadSession,
+    nights: Annotated[int, Query(ge=1, le=30)] = 1,
+    adults: Annotated[int, Query(ge=1, le=8)] = 1,
+    children: Annotated[int, Query(ge=0, le=8)] = 0,
+) -> AvailabilityOut:
+    return walkin.availability(session, caller.property, nights, adults, children)
+
+
+@router.post(
+    "/walk-ins", status_code=201, response_model=ReservationOut, summary="Book a walk-in stay with a room"
+)
+def create_walkin(
+    body: WalkInIn, caller: KioskCaller, db: DB, key: IdempotencyKey, response: Response
+) -> dict[str, Any]:
+    answer = perform(db, caller.kiosk.id, key, "walk_in", body.model_dump(mode="json"), status_code=201)
+    response.status_code = answer.status_code
+    return answer.body
+
+
+@router.post("/assistance-requests", status_code=201, summary="A guest asked for help")
+def request_assistance(body: AssistanceIn, caller: KioskCaller, db: DB) -> dict[str, Any]:
+    return perform(
+        db, caller.kiosk.id, f"assist-{body.id}", "assistance_request", body.model_dump(mode="json")
+    ).body

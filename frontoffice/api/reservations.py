@@ -1,0 +1,117 @@
+"""Finding bookings and moving a stay along: room, check-in, payments, folio, check-out."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Response
+from sqlalchemy import select
+
+from frontoffice.api.deps import DB, IdempotencyKey, KioskCaller, ReadSession
+from frontoffice.models import Charge, Payment
+from frontoffice.schemas import (
+    CheckInIn,
+    FolioOut,
+    PaymentIn,
+    ReservationOut,
+    SearchIn,
+    SearchOut,
+)
+from frontoffice.services import folio, lookup, rooms, stays
+from frontoffice.services.executor import perform
+from frontoffice.services.views import reservation_out, reservations_out
+
+router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"])
+
+
+def _answer(response: Response, status_code: int, body: dict[str, Any], replayed: bool) -> dict[str, Any]:
+    response.status_code = status_code
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return body
+
+
+@router.post("/search", response_model=SearchOut, summary="Find a booking arriving today")
+def search(query: SearchIn, caller: KioskCaller, session: ReadSession) -> SearchOut:
+    found = lookup.search(session, caller.property, query)
+    return SearchOut(matches=reservations_out(session, caller.property, found))
+
+
+@router.get("/{reservation_id}", response_model=ReservationOut)
+def get_reservation(reservation_id: uuid.UUID, caller: KioskCaller, session: ReadSession) -> ReservationOut:
+    reservation = stays.lock_reservation(session, caller.property, reservation_id)
+    return reservation_out(session, caller.property, reservation)
+
+
+@router.post(
+    "/{reservation_id}/assign-room",
+    response_model=ReservationOut,
+    summary="Give the reservation a clean, vacant room of its type (idempotent)",
+    responses={409: {"description": "no_room_ready"}},
+)
+def assign_room(reservation_id: uuid.UUID, caller: KioskCaller, db: DB) -> ReservationOut:
+    with db.session(write=True) as session:
+        reservation = stays.lock_reservation(session, caller.property, reservation_id)
+        rooms.assign_room(session, reservation)
+        return reservation_out(session, caller.property, reservation)
+
+
+@router.post("/{reservation_id}/check-in", response_model=ReservationOut)
+def check_in(
+    reservation_id: uuid.UUID,
+    body: CheckInIn,
+    caller: KioskCaller,
+    db: DB,
+    key: IdempotencyKey,
+    response: Response,
+) -> dict[str, Any]:
+    payload = {"reservation_id": str(reservation_id), "body": body.model_dump(mode="json")}
+    answer = perform(db, caller.kiosk.id, key, "check_in", payload)
+    return _answer(response, answer.status_code, answer.body, answer.replayed)
+
+
+@router.post("/{reservation_id}/check-out", response_model=ReservationOut)
+def check_out(
+    reservation_id: uuid.UUID, caller: KioskCaller, db: DB, key: IdempotencyKey, response: Response
+) -> dict[str, Any]:
+    answer = perform(db, caller.kiosk.id, key, "check_out", {"reservation_id": str(reservation_id)})
+    return _answer(response, answer.status_code, answer.body, answer.replayed)
+
+
+@router.post("/{reservation_id}/payments", status_code=201, summary="Record a card payment (idempotent)")
+def record_payment(
+    reservation_id: uuid.UUID,
+    body: PaymentIn,
+    caller: KioskCaller,
+    db: DB,
+    key: IdempotencyKey,
+    response: Response,
+) -> dict[str, Any]:
+    payload = {"reservation_id": str(reservation_id), "payment": body.model_dump(mode="json")}
+    answer = perform(db, caller.kiosk.id, key, "payment", payload, status_code=201)
+    return _answer(response, answer.status_code, answer.body, answer.replayed)
+
+
+@router.get("/{reservation_id}/folio", response_model=FolioOut)
+def get_folio(reservation_id: uuid.UUID, caller: KioskCaller, session: ReadSession) -> FolioOut:
+    reservation = stays.lock_reservation(session, caller.property, reservation_id)
+    sums = folio.totals(session, [reservation.id])[reservation.id]
+    charges = session.scalars(
+        select(Charge).where(Charge.reservation_id == reservation.id).order_by(Charge.night)
+    )
+    payments = session.scalars(
+        select(Payment).where(Payment.reservation_id == reservation.id).order_by(Payment.created_at)
+    )
+    return FolioOut.model_validate(
+        {
+            "reservation_id": reservation.id,
+            "currency": caller.property.currency,
+            "charges": list(charges),
+            "payments": list(payments),
+            "total": sums.total,
+            "paid": sums.paid,
+            "balance": sums.balance,
+            "deposit_held": sums.held,
+        }
+    )

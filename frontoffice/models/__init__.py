@@ -1,0 +1,34 @@
+"""Every table of the front-office database; importing this module registers them all."""
+
+from frontoffice.models.base import Base
+from frontoffice.models.folio import Charge, ChargeType, Payment, PaymentKind
+from frontoffice.models.kiosk import AssistanceRequest, AuditEvent, Kiosk, KioskHeartbeat
+from frontoffice.models.property import READY_STATES, Housekeeping, Occupancy, Property, Rate, Room, RoomType
+from frontoffice.models.reservation import Guest, Reservation, ReservationStatus, RoomNight
+from frontoffice.models.sync import ChangeLog, DeadLetter, ProcessedOp
+
+__all__ = [
+    "READY_STATES",
+    "AssistanceRequest",
+    "AuditEvent",
+    "Base",
+    "ChangeLog",
+    "Charge",
+    "ChargeType",
+    "DeadLetter",
+    "Guest",
+    "Housekeeping",
+    "Kiosk",
+    "KioskHeartbeat",
+    "Occupancy",
+    "Payment",
+    "PaymentKind",
+    "ProcessedOp",
+    "Property",
+    "Rate",
+    "Reservation",
+    "ReservationStatus",
+    "Room",
+    "RoomNight",
+    "RoomType",
+]

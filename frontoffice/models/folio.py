@@ -1,0 +1,62 @@
+"""The guest's bill: charges and payments, integer minor units plus an ISO 4217 code."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from frontoffice.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+class ChargeType(enum.StrEnum):
+    ROOM = "room"
+    SERVICE = "service"
+    TAX = "tax"
+    EXTRA = "extra"
+
+
+class Charge(Base):
+    __tablename__ = "charge"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    reservation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reservation.id"), index=True)
+    type: Mapped[ChargeType] = mapped_column(enum_column(ChargeType))
+    description: Mapped[str] = mapped_column(String(200))
+    night: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PaymentKind(enum.StrEnum):
+    SALE = "sale"  # money taken
+    PREAUTH = "preauth"  # money held, not taken: does not reduce the balance
+    CAPTURE = "capture"  # a held amount taken
+    REFUND = "refund"  # money given back
+
+
+class Payment(Base):
+    """A card payment as the terminal reported it. Never a full card number: masked PAN only."""
+
+    __tablename__ = "payment"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made by the client
+    reservation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reservation.id"), index=True)
+    kiosk_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("kiosk.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[PaymentKind] = mapped_column(enum_column(PaymentKind))
+    method: Mapped[str] = mapped_column(String(16), default="card")
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    card_brand: Mapped[str] = mapped_column(String(32), default="")
+    masked_pan: Mapped[str] = mapped_column(String(32), default="")
+    auth_code: Mapped[str] = mapped_column(String(16), default="")
+    terminal_id: Mapped[str] = mapped_column(String(16), default="")
+    terminal_ref: Mapped[str] = mapped_column(String(32), default="")  # trace / receipt number
+    business_date: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

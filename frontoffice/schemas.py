@@ -1,0 +1,331 @@
+"""The JSON shapes of the kiosk API v1, shared by the routes and by the sync pull."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from frontoffice.models import PaymentKind, ReservationStatus
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+MinorUnits = Annotated[int, Field(ge=0, le=10**15)]
+Text = Annotated[str, Field(max_length=200)]
+
+
+class In(BaseModel):
+    """Request bodies: unknown fields are an error, so a client's typo is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- property and kiosk -------------------------------------------------------------------------
+
+
+class PropertyOut(Out):
+    code: str
+    name: str
+    address: str
+    timezone: str
+    currency: str
+    business_date: date
+    check_in_time: str
+    check_out_time: str
+    wifi_ssid: str
+    wifi_password: str
+    breakfast_hours: str
+
+
+class KioskOut(Out):
+    id: uuid.UUID
+    name: str
+    property: PropertyOut
+
+
+# --- reservations -------------------------------------------------------------------------------
+
+
+class RoomOut(Out):
+    id: uuid.UUID
+    number: str
+    floor: int
+    directions: str
+    room_type: str
+    occupancy: str
+    housekeeping: str
+    ready: bool
+
+
+class GuestOut(Out):
+    surname: str
+    given_names: str
+    birth_date: date | None
+    nationality: str
+    email: str
+    phone: str
+
+
+class RoomTypeOut(Out):
+    code: str
+    name: str
+    description: str
+    bed: str
+    size_m2: int
+    max_adults: int
+    max_children: int
+
+
+class ReservationOut(Out):
+    id: uuid.UUID
+    confirmation_code: str
+    status: ReservationStatus
+    arrival: date
+    departure: date
+    nights: int
+    adults: int
+    children: int
+    room_type: RoomTypeOut
+    room: RoomOut | None
+    guest: GuestOut
+    currency: str
+    total: int
+    paid: int
+    balance: int
+    deposit_amount: int
+    deposit_held: int
+    checked_in_at: datetime | None
+    qr_token: str
+
+
+def _plausible_name(value: str) -> str:
+    if not any(c.isalpha() for c in value):
+        raise ValueError("must contain letters")
+    return value
+
+
+Surname = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_plausible_name)]
+
+
+class SearchIn(In):
+    """Exactly one way to find a booking: code + surname, a QR token, surname + birth date,
+    or surname + arrival date."""
+
+    confirmation_code: Annotated[str, Field(min_length=3, max_length=32)] | None = None
+    surname: Surname | None = None
+    qr_token: Annotated[str, Field(min_length=10, max_length=200)] | None = None
+    birth_date: date | None = None
+    arrival: date | None = None
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> SearchIn:
+        modes = [
+            self.qr_token is not None,
+            self.confirmation_code is not None,
+            self.birth_date is not None,
+            self.arrival is not None,
+        ]
+        if sum(modes) != 1:
+            raise ValueError(
+                "give exactly one of: qr_token; confirmation_code + surname; "
+                "surname + birth_date; surname + arrival"
+            )
+        if self.qr_token is None and self.surname is None:
+            raise ValueError("surname is required with confirmation_code, birth_date or arrival")
+        if self.qr_token is not None and self.surname is not None:
+            raise ValueError("qr_token is used alone")
+        return self
+
+
+class SearchOut(Out):
+    matches: list[ReservationOut]
+
+
+# --- stays --------------------------------------------------------------------------------------
+
+
+class RegistrationIn(In):
+    email: Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    phone: Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] | None = None
+    terms_version: Annotated[str, Field(max_length=32)] = ""
+
+
+class CheckInIn(In):
+    registration: RegistrationIn = Field(default_factory=RegistrationIn)
+
+
+_PAN_DIGITS = re.compile(r"\d")
+
+
+def _masked_only(value: str) -> str:
+    """A masked PAN shows at most the first 6 and last 4 digits; anything more is refused."""
+    if value and (len(_PAN_DIGITS.findall(value)) > 10 or not re.search(r"[*Xx#•]", value)):
+        raise ValueError("must be a masked card number (at most 6 leading and 4 trailing digits)")
+    return value
+
+
+class PaymentIn(In):
+    id: uuid.UUID
+    kind: PaymentKind
+    method: Literal["card"] = "card"
+    amount: Annotated[int, Field(gt=0, le=10**15)]
+    currency: Currency
+    card_brand: Annotated[str, Field(max_length=32)] = ""
+    masked_pan: Annotated[str, Field(max_length=32), AfterValidator(_masked_only)] = ""
+    auth_code: Annotated[str, Field(max_length=16)] = ""
+    terminal_id: Annotated[str, Field(max_length=16)] = ""
+    terminal_ref: Annotated[str, Field(max_length=32)] = ""
+
+
+class PaymentOut(Out):
+    id: uuid.UUID
+    kind: PaymentKind
+    amount: int
+    currency: str
+    card_brand: str
+    masked_pan: str
+    auth_code: str
+    terminal_ref: str
+    created_at: datetime
+
+
+class ChargeOut(Out):
+    type: str
+    description: str
+    night: date | None
+    amount: int
+    currency: str
+
+
+class FolioOut(Out):
+    reservation_id: uuid.UUID
+    currency: str
+    charges: list[ChargeOut]
+    payments: list[PaymentOut]
+    total: int
+    paid: int
+    balance: int
+    deposit_held: int
+
+
+# --- walk-ins -----------------------------------------------------------------------------------
+
+
+class NightRate(Out):
+    night: date
+    amount: int
+
+
+class OfferOut(Out):
+    room_type: RoomTypeOut
+    available: int
+    ready_now: int
+    currency: str
+    nights: list[NightRate]
+    room: int
+    service: int
+    tax: int
+    total: int
+
+
+class AvailabilityOut(Out):
+    arrival: date
+    departure: date
+    offers: list[OfferOut]
+
+
+class WalkInGuestIn(In):
+    surname: Surname
+    given_names: Annotated[str, Field(max_length=160)] = ""
+    birth_date: date | None = None
+    nationality: Annotated[str, Field(pattern=r"^$|^[A-Z]{3}$")] = ""
+    email: Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] = ""
+    phone: Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] = ""
+
+
+class WalkInIn(In):
+    id: uuid.UUID
+    room_type: Annotated[str, Field(min_length=1, max_length=16)]
+    nights: Annotated[int, Field(ge=1, le=30)]
+    adults: Annotated[int, Field(ge=1, le=8)] = 1
+    children: Annotated[int, Field(ge=0, le=8)] = 0
+    guest: WalkInGuestIn
+    # The total the guest was shown; a different current price is refused, never charged.
+    expected_total: MinorUnits
+
+
+# --- sync ---------------------------------------------------------------------------------------
+
+
+class OpIn(In):
+    op_id: Annotated[str, Field(min_length=8, max_length=80)]
+    seq: Annotated[int, Field(ge=0)]
+    type: Annotated[str, Field(min_length=1, max_length=48)]
+    entity_id: Annotated[str, Field(max_length=64)] = ""
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+class PushIn(In):
+    kiosk_id: uuid.UUID
+    ops: Annotated[list[OpIn], Field(max_length=500)]
+
+
+class OpResult(BaseModel):
+    op_id: str
+    status: Literal["applied", "duplicate", "rejected"]
+    reason: str = ""
+    result: dict[str, Any] = Field(default_factory=dict)
+
+
+class PushOut(BaseModel):
+    results: list[OpResult]
+
+
+class Change(BaseModel):
+    entity: Literal["reservation", "room"]
+    id: uuid.UUID
+    # None: the kiosk should drop its copy (no longer an arrival, in-house stay or departure).
+    data: dict[str, Any] | None
+
+
+class PullOut(BaseModel):
+    changes: list[Change]
+    cursor: int
+    more: bool
+
+
+class AssistanceIn(In):
+    id: uuid.UUID
+    screen: Annotated[str, Field(min_length=1, max_length=64)]
+    reason: Text = ""
+    reservation_id: uuid.UUID | None = None
+    created_at: datetime
+
+
+class AuditIn(In):
+    actor: Annotated[str, Field(min_length=1, max_length=80)]
+    action: Annotated[str, Field(min_length=1, max_length=64)]
+    entity: Annotated[str, Field(max_length=32)] = ""
+    entity_id: Annotated[str, Field(max_length=64)] = ""
+    detail: dict[str, Any] = Field(default_factory=dict)
+    at: datetime
+
+
+class HeartbeatIn(In):
+    app_version: Annotated[str, Field(max_length=32)]
+    outbox_depth: Annotated[int, Field(ge=0)]
+    last_sync_at: datetime | None = None
+    devices: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class ErrorOut(BaseModel):
+    error: str
+    message: str
+    detail: Any = None

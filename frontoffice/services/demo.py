@@ -1,0 +1,343 @@
+"""Demo data: one hotel in Jakarta with the arrivals a real desk sees on a busy day.
+
+Dates are relative to the property's business date on the day the data is made, so the demo
+always has arrivals "today"; ``is_stale`` tells when it is time to make it again.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from frontoffice.models import (
+    Base,
+    Guest,
+    Housekeeping,
+    Occupancy,
+    Payment,
+    PaymentKind,
+    Property,
+    Rate,
+    Reservation,
+    ReservationStatus,
+    Room,
+    RoomNight,
+    RoomType,
+)
+from frontoffice.services import booking, changes, folio
+
+TIMEZONE = "Asia/Jakarta"
+CURRENCY = "IDR"  # ISO 4217 exponent 2: Rp 850.000 is 85_000_000 minor units
+RUPIAH = 100
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    code: str
+    name: str
+    description: str
+    bed: str
+    size_m2: int
+    max_adults: int
+    max_children: int
+    rate: int
+    rooms_per_floor: int
+
+
+ROOM_TYPES = (
+    TypeSpec("STD", "Standard Room", "A quiet room facing the garden.", "Queen bed", 24, 2, 1, 850_000, 4),
+    TypeSpec("DLX", "Deluxe Room", "More space and a city view.", "King bed", 32, 2, 1, 1_250_000, 3),
+    TypeSpec(
+        "FAM", "Family Room", "Two beds and room for children.", "King + twin beds", 42, 3, 2, 1_650_000, 2
+    ),
+    TypeSpec(
+        "STE", "Junior Suite", "A lounge, a bathtub and the skyline.", "King bed", 56, 2, 2, 2_750_000, 1
+    ),
+)
+
+# (given names, surname, case) — the awkward cases first.
+ARRIVALS: tuple[tuple[str, str, str], ...] = (
+    ("Ayu", "Lestari", "paid"),
+    ("Budi", "Santoso", "balance"),
+    ("", "Sukarno", "balance"),  # a single-word name
+    ("", "Dewi", "deposit"),
+    ("Thị Ánh", "Nguyễn", "balance"),
+    ("Seán", "O'Brien", "paid"),
+    ("Anne-Marie", "Dubois-Lefèvre", "balance"),
+    ("Maximilian Alexander Friedrich", "von Hohenzollern-Sigmaringen", "balance"),
+    ("Putri Ayu", "Kusumawardhani", "deposit"),
+    ("José María", "García Márquez", "partial"),
+    ("Zoë", "Ångström", "paid"),
+    ("Jürgen", "Müller", "balance"),
+    ("Pieter", "van der Berg", "balance"),
+    ("John", "Smith", "two_rooms"),
+    ("Maria", "D'Angelo", "balance"),
+    ("Olivia", "Brown", "dirty_room"),
+    ("Ahmad", "Fauzi", "preassigned"),
+    ("Nur", "Aini", "deposit"),
+    ("Rahmat", "Hidayat", "balance"),
+    ("Ketut", "Sudarsana", "paid"),
+    ("Made", "Wirawan", "balance"),
+    ("Xiaoming", "Wang", "balance"),
+    ("Yuki", "Tanaka", "partial"),
+    ("Min-jun", "Kim", "balance"),
+    ("Li Na", "Chen", "balance"),
+    ("Emma", "Johnson", "paid"),
+    ("Lucas", "Silva", "balance"),
+    ("Fatimah", "Az-Zahra", "deposit"),
+    ("Ibrahim", "bin Abdullah", "balance"),
+)
+IN_HOUSE: tuple[tuple[str, str], ...] = (
+    ("Hendra", "Gunawan"),
+    ("Sarah", "Williams"),
+    ("Wayan", "Sutama"),
+    ("Mei Ling", "Tan"),
+    ("", "Suharti"),
+    ("Pierre", "Martin"),
+    ("Agus", "Salim"),
+    ("Hannah", "Schmidt"),
+)
+DEPARTURES: tuple[tuple[str, str], ...] = (
+    ("David", "Lee"),
+    ("Rina", "Marlina"),
+    ("Oliver", "Taylor"),
+    ("Siti", "Rahayu"),
+    ("Kenji", "Sato"),
+    ("Laura", "Rossi"),
+)
+DEPOSIT = 500_000 * RUPIAH
+
+
+def property_today(tz: str = TIMEZONE) -> date:
+    return datetime.now(ZoneInfo(tz)).date()
+
+
+def current_property(session: Session) -> Property | None:
+    return session.scalars(select(Property).order_by(Property.code)).first()
+
+
+def is_stale(session: Session) -> bool:
+    prop = current_property(session)
+    return prop is None or prop.business_date < property_today(prop.timezone)
+
+
+def wipe(session: Session) -> None:
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(delete(table))
+
+
+def _rooms(session: Session, prop: Property, types: dict[str, RoomType], floors: int) -> list[Room]:
+    rooms = []
+    directions = {1: "Ground floor, past the lobby bar", 2: "Take the lift to floor 2, then left"}
+    for floor in range(1, floors + 1):
+        number = 1
+        for spec in ROOM_TYPES:
+            for _ in range(spec.rooms_per_floor):
+                wing = "left" if number <= 5 else "right"
+                rooms.append(
+                    Room(
+                        property_id=prop.id,
+                        room_type=types[spec.code],
+                        number=f"{floor}{number:02d}",
+                        floor=floor,
+                        directions=directions.get(floor, f"Take the lift to floor {floor}, then {wing}"),
+                    )
+                )
+                number += 1
+    session.add_all(rooms)
+    return rooms
+
+
+def _rates(session: Session, types: dict[str, RoomType], today: date) -> None:
+    # Friday and Saturday nights cost 15 % more for the next two months.
+    for spec in ROOM_TYPES:
+        for offset in range(-7, 60):
+            night = today + timedelta(days=offset)
+            if night.weekday() in (4, 5):
+                session.add(
+                    Rate(
+                        room_type_id=types[spec.code].id, night=night, amount=spec.rate * RUPIAH * 115 // 100
+                    )
+                )
+
+
+def _guest(session: Session, prop: Property, rng: random.Random, given: str, surname: str) -> Guest:
+    guest = Guest(
+        property_id=prop.id,
+        surname=surname,
+        given_names=given,
+        birth_date=date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28)),
+        nationality=rng.choice(["IDN", "IDN", "IDN", "AUS", "SGP", "DEU", "USA", "JPN"]),
+    )
+    session.add(guest)
+    return guest
+
+
+def _pay(session: Session, prop: Property, reservation: Reservation, amount: int, rng: random.Random) -> None:
+    session.add(
+        Payment(
+            id=uuid.uuid4(),
+            reservation_id=reservation.id,
+            idempotency_key=f"demo-{reservation.id}",
+            kind=PaymentKind.SALE,
+            amount=amount,
+            currency=prop.currency,
+            card_brand=rng.choice(["VISA", "Mastercard", "JCB"]),
+            masked_pan=f"************{rng.randint(1000, 9999)}",
+            auth_code=f"{rng.randint(0, 999999):06d}",
+            terminal_id="OTA",
+            terminal_ref=f"{rng.randint(1, 9999):04d}",
+            business_date=prop.business_date - timedelta(days=rng.randint(1, 30)),
+        )
+    )
+
+
+def _occupy(session: Session, reservation: Reservation, room: Room, first: date, last: date) -> None:
+    reservation.room = room
+    night = first
+    while night < last:
+        session.add(RoomNight(room_id=room.id, night=night, reservation_id=reservation.id))
+        night += timedelta(days=1)
+
+
+def build(session: Session, today: date | None = None, *, floors: int = 4, seed: int = 7) -> Property:
+    """Wipe the database and make the demo hotel with ``today`` as its business date."""
+    rng = random.Random(seed)
+    today = today or property_today()
+    wipe(session)
+    prop = Property(
+        code="SBT-JKT",
+        name="Hotel Sambut Jakarta",
+        address="Jl. M.H. Thamrin No. 10, Jakarta Pusat 10230",
+        timezone=TIMEZONE,
+        currency=CURRENCY,
+        business_date=today,
+        check_in_time=time(14, 0),
+        check_out_time=time(12, 0),
+        service_rate_bp=1000,
+        tax_rate_bp=1000,
+        wifi_ssid="Sambut-Guest",
+        wifi_password="selamat-datang",
+        breakfast_hours="06:30–10:30, restaurant on floor 1",
+        qr_secret=secrets.token_bytes(32),
+    )
+    session.add(prop)
+    types = {
+        s.code: RoomType(
+            property=prop,
+            code=s.code,
+            name=s.name,
+            description=s.description,
+            bed=s.bed,
+            size_m2=s.size_m2,
+            max_adults=s.max_adults,
+            max_children=s.max_children,
+            base_rate=s.rate * RUPIAH,
+        )
+        for s in ROOM_TYPES
+    }
+    session.add_all(types.values())
+    session.flush()
+    rooms = _rooms(session, prop, types, floors)
+    _rates(session, types, today)
+    session.flush()
+    free = list(rooms)
+
+    def take(code: str) -> Room:
+        room = next(r for r in free if r.room_type.code == code)
+        free.remove(room)
+        return room
+
+    def reserve(
+        given: str, surname: str, code: str, arrival: date, departure: date, **kw: object
+    ) -> Reservation:
+        guest = _guest(session, prop, rng, given, surname)
+        return booking.create_reservation(session, prop, types[code], guest, arrival, departure, **kw)  # type: ignore[arg-type]
+
+    codes = [s.code for s in ROOM_TYPES]
+    for i, (given, surname) in enumerate(IN_HOUSE):
+        code = codes[i % 3]
+        r = reserve(
+            given, surname, code, today - timedelta(days=1 + i % 3), today + timedelta(days=1 + i % 4)
+        )
+        r.status, r.checked_in_at, r.checked_in_by = (
+            ReservationStatus.CHECKED_IN,
+            datetime.now(ZoneInfo(TIMEZONE)),
+            "desk",
+        )
+        room = take(code)
+        room.occupancy = Occupancy.OCCUPIED
+        _occupy(session, r, room, r.arrival, r.departure)
+    for i, (given, surname) in enumerate(DEPARTURES):
+        code = codes[i % 2]
+        r = reserve(given, surname, code, today - timedelta(days=2 + i % 2), today)
+        r.status, r.checked_in_at, r.checked_in_by = (
+            ReservationStatus.CHECKED_IN,
+            datetime.now(ZoneInfo(TIMEZONE)),
+            "desk",
+        )
+        room = take(code)
+        room.occupancy = Occupancy.OCCUPIED
+        _occupy(session, r, room, r.arrival, r.departure)
+    for room in free[-3:-1]:
+        room.housekeeping = Housekeeping.DIRTY
+    free[-1].housekeeping = Housekeeping.OUT_OF_ORDER
+    session.flush()
+
+    for i, (given, surname, case) in enumerate(ARRIVALS):
+        code = "FAM" if case == "two_rooms" else codes[(i * 7) % 4] if i % 5 == 0 else codes[i % 2]
+        if case == "dirty_room":  # an early arrival whose pre-assigned room is still being cleaned
+            dirty = next(room for room in free if room.housekeeping is Housekeeping.DIRTY)
+            free.remove(dirty)
+            code = dirty.room_type.code
+        nights = 1 + i % 4
+        departure = today + timedelta(days=nights)
+        deposit = DEPOSIT if case == "deposit" else 0
+        r = reserve(given, surname, code, today, departure, adults=1 + i % 2, deposit_amount=deposit)
+        if case == "two_rooms":
+            second = booking.create_reservation(
+                session,
+                prop,
+                types["STD"],
+                r.guest,
+                today,
+                departure,
+                adults=2,
+                confirmation_code=r.confirmation_code,
+            )
+            session.flush()
+            _pay(session, prop, second, folio.totals(session, [second.id])[second.id].total, rng)
+        session.flush()
+        total = folio.totals(session, [r.id])[r.id].total
+        if case in ("paid", "preassigned", "two_rooms"):
+            _pay(session, prop, r, total, rng)
+        elif case == "partial":
+            _pay(session, prop, r, total // nights, rng)
+        if case == "preassigned":
+            _occupy(session, r, take(code), today, departure)
+        elif case == "dirty_room":
+            _occupy(session, r, dirty, today, departure)
+    # A few guests tomorrow, so a kiosk's cache has something ahead of it.
+    for i, (given, surname) in enumerate((("Andi", "Pratama"), ("Grace", "Kelly"))):
+        reserve(given, surname, codes[i], today + timedelta(days=1), today + timedelta(days=3))
+    session.flush()
+    for room in rooms:
+        changes.record(session, prop.id, changes.ROOM, room.id)
+    return prop
+
+
+def arrivals_today(session: Session, prop: Property) -> list[Reservation]:
+    return list(
+        session.scalars(
+            select(Reservation)
+            .where(Reservation.property_id == prop.id, Reservation.arrival == prop.business_date)
+            .order_by(Reservation.confirmation_code)
+        )
+    )

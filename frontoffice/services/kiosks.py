@@ -1,0 +1,53 @@
+"""Kiosk tokens: shown once, stored as a SHA-256 hash, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontoffice.models import Kiosk, Property
+from frontoffice.models.base import utcnow
+from frontoffice.services.errors import Conflict, NotFound
+
+TOKEN_PREFIX = "sbk_"
+
+
+def hash_token(token: str) -> str:
+    # The token carries 256 random bits, so a fast hash is enough: nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_kiosk(session: Session, prop: Property, name: str) -> tuple[Kiosk, str]:
+    """Create a kiosk, or give an existing one a new token (the old one stops working)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    kiosk = session.scalars(select(Kiosk).where(Kiosk.property_id == prop.id, Kiosk.name == name)).first()
+    if kiosk is None:
+        kiosk = Kiosk(property_id=prop.id, name=name, token_hash=hash_token(token))
+        session.add(kiosk)
+    else:
+        kiosk.token_hash = hash_token(token)
+        kiosk.revoked_at = None
+    session.flush()
+    return kiosk, token
+
+
+def revoke_kiosk(session: Session, prop: Property, name: str) -> Kiosk:
+    kiosk = session.scalars(select(Kiosk).where(Kiosk.property_id == prop.id, Kiosk.name == name)).first()
+    if kiosk is None:
+        raise NotFound(f"no kiosk named {name!r}")
+    if kiosk.revoked_at is not None:
+        raise Conflict(f"kiosk {name!r} is already revoked")
+    kiosk.revoked_at = utcnow()
+    return kiosk
+
+
+def authenticate(session: Session, token: str) -> Kiosk | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    kiosk = session.scalars(select(Kiosk).where(Kiosk.token_hash == hash_token(token))).first()
+    if kiosk is None or kiosk.revoked_at is not None:
+        return None
+    return kiosk
