@@ -265,7 +265,7 @@ class WalkInIn(In):
 
 class OpIn(In):
     op_id: Annotated[str, Field(min_length=8, max_length=80)]
-    seq: Annotated[int, Field(ge=0)]
+    seq: Annotated[int, Field(ge=0, le=2**62)]
     type: Annotated[str, Field(min_length=1, max_length=48)]
     entity_id: Annotated[str, Field(max_length=64)] = ""
     payload: dict[str, Any]
@@ -320,7 +320,7 @@ class AuditIn(In):
 
 class HeartbeatIn(In):
     app_version: Annotated[str, Field(max_length=32)]
-    outbox_depth: Annotated[int, Field(ge=0)]
+    outbox_depth: Annotated[int, Field(ge=0, le=10**9)]
     last_sync_at: datetime | None = None
     devices: dict[str, dict[str, Any]] = Field(default_factory=dict)
 

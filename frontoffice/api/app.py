@@ -9,7 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from frontoffice.api import kiosk, reservations, sync
@@ -69,6 +69,11 @@ def create_app(db: Database, pull_page_size: int = 500) -> FastAPI:
     def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
         log.warning("integrity error on %s: %s", request.url.path, exc.orig)
         return _error(409, "conflict", "the request conflicts with the current state; try again")
+
+    @app.exception_handler(DataError)
+    def out_of_range(request: Request, exc: DataError) -> JSONResponse:
+        log.warning("data error on %s: %s", request.url.path, exc.orig)
+        return _error(422, "invalid_value", "a value is out of range for this field")
 
     @app.exception_handler(OperationalError)
     def database_down(request: Request, exc: OperationalError) -> JSONResponse:

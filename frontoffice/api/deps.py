@@ -31,12 +31,17 @@ def get_session(db: DB) -> Iterator[Session]:
 ReadSession = Annotated[Session, Depends(get_session)]
 
 
-def get_caller(session: ReadSession, authorization: Annotated[str, Header()] = "") -> Caller:
+def get_caller(db: DB, authorization: Annotated[str, Header()] = "") -> Caller:
+    # Its own short session, closed before the route runs: a request never holds two
+    # connections at once, so a burst of requests cannot starve the pool.
     scheme, _, token = authorization.partition(" ")
-    kiosk = kiosks.authenticate(session, token.strip()) if scheme.lower() == "bearer" else None
-    if kiosk is None:
-        raise HTTPException(401, "a valid kiosk token is required", headers={"WWW-Authenticate": "Bearer"})
-    return load_caller(session, kiosk.id)
+    with db.session() as session:
+        kiosk = kiosks.authenticate(session, token.strip()) if scheme.lower() == "bearer" else None
+        if kiosk is None:
+            raise HTTPException(
+                401, "a valid kiosk token is required", headers={"WWW-Authenticate": "Bearer"}
+            )
+        return load_caller(session, kiosk.id)
 
 
 KioskCaller = Annotated[Caller, Depends(get_caller)]

@@ -40,7 +40,7 @@ def search(query: SearchIn, caller: KioskCaller, session: ReadSession) -> Search
 
 @router.get("/{reservation_id}", response_model=ReservationOut)
 def get_reservation(reservation_id: uuid.UUID, caller: KioskCaller, session: ReadSession) -> ReservationOut:
-    reservation = stays.lock_reservation(session, caller.property, reservation_id)
+    reservation = stays.get_reservation(session, caller.property, reservation_id, lock=False)
     return reservation_out(session, caller.property, reservation)
 
 
@@ -52,7 +52,7 @@ def get_reservation(reservation_id: uuid.UUID, caller: KioskCaller, session: Rea
 )
 def assign_room(reservation_id: uuid.UUID, caller: KioskCaller, db: DB) -> ReservationOut:
     with db.session(write=True) as session:
-        reservation = stays.lock_reservation(session, caller.property, reservation_id)
+        reservation = stays.get_reservation(session, caller.property, reservation_id, lock=True)
         rooms.assign_room(session, reservation)
         return reservation_out(session, caller.property, reservation)
 
@@ -95,7 +95,7 @@ def record_payment(
 
 @router.get("/{reservation_id}/folio", response_model=FolioOut)
 def get_folio(reservation_id: uuid.UUID, caller: KioskCaller, session: ReadSession) -> FolioOut:
-    reservation = stays.lock_reservation(session, caller.property, reservation_id)
+    reservation = stays.get_reservation(session, caller.property, reservation_id, lock=False)
     sums = folio.totals(session, [reservation.id])[reservation.id]
     charges = session.scalars(
         select(Charge).where(Charge.reservation_id == reservation.id).order_by(Charge.night)

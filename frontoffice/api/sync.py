@@ -29,7 +29,7 @@ def pull(
     caller: KioskCaller,
     session: ReadSession,
     db: DB,
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int | None, Query(ge=1, le=5000)] = None,
 ) -> PullOut:
     out = changes.pull(session, caller.property, cursor, limit or request.app.state.pull_page_size)

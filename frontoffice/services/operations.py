@@ -60,7 +60,7 @@ class PaymentOp(_Op):
 
 
 def check_in(session: Session, caller: Caller, op: CheckInOp, key: str) -> dict[str, Any]:
-    reservation = stays.lock_reservation(session, caller.property, op.reservation_id)
+    reservation = stays.get_reservation(session, caller.property, op.reservation_id, lock=True)
     stays.check_in(
         session, caller.property, reservation, op.body.registration, caller.actor, op.at or utcnow()
     )
@@ -68,13 +68,13 @@ def check_in(session: Session, caller: Caller, op: CheckInOp, key: str) -> dict[
 
 
 def check_out(session: Session, caller: Caller, op: CheckOutOp, key: str) -> dict[str, Any]:
-    reservation = stays.lock_reservation(session, caller.property, op.reservation_id)
+    reservation = stays.get_reservation(session, caller.property, op.reservation_id, lock=True)
     stays.check_out(session, caller.property, reservation, caller.actor, op.at or utcnow())
     return reservation_out(session, caller.property, reservation).model_dump(mode="json")
 
 
 def payment(session: Session, caller: Caller, op: PaymentOp, key: str) -> dict[str, Any]:
-    reservation = stays.lock_reservation(session, caller.property, op.reservation_id)
+    reservation = stays.get_reservation(session, caller.property, op.reservation_id, lock=True)
     row = payments.record_payment(session, caller.property, caller.kiosk, reservation, op.payment, key)
     session.flush()
     return PaymentOut.model_validate(row).model_dump(mode="json")

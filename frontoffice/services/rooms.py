@@ -46,7 +46,7 @@ def _candidate(session: Session, reservation: Reservation, tried: set[uuid.UUID]
 def assign_room(session: Session, reservation: Reservation) -> Room:
     """Give the reservation a clean, vacant room of its type (or its already assigned room).
 
-    The caller holds the reservation row locked (``lock_reservation``).
+    The caller holds the reservation row locked (``stays.get_reservation(..., lock=True)``).
     """
     if reservation.room is not None:
         return reservation.room

@@ -22,9 +22,11 @@ from frontoffice.services import audit, changes, folio, rooms
 from frontoffice.services.errors import Conflict, NotFound
 
 
-def lock_reservation(session: Session, prop: Property, reservation_id: uuid.UUID) -> Reservation:
-    """Load a reservation of this property, locked for update (a kiosk never sees another's)."""
-    reservation = session.scalars(
+def get_reservation(
+    session: Session, prop: Property, reservation_id: uuid.UUID, *, lock: bool
+) -> Reservation:
+    """A reservation of this property (a kiosk never sees another's); ``lock`` before changing it."""
+    stmt = (
         select(Reservation)
         .where(Reservation.id == reservation_id, Reservation.property_id == prop.id)
         .options(
@@ -32,8 +34,8 @@ def lock_reservation(session: Session, prop: Property, reservation_id: uuid.UUID
             selectinload(Reservation.room).selectinload(Room.room_type),
             selectinload(Reservation.room_type),
         )
-        .with_for_update(of=Reservation)
-    ).first()
+    )
+    reservation = session.scalars(stmt.with_for_update(of=Reservation) if lock else stmt).first()
     if reservation is None:
         raise NotFound("no such reservation", code="reservation_not_found")
     return reservation
