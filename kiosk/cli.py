@@ -1,14 +1,74 @@
-"""Kiosk commands: run the kiosk UI."""
+"""Kiosk commands: `kiosk` (the UI), `dev` (what `make run` starts) and `tour` (screenshots)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk.config import KioskSettings, load_settings
+from kiosk.display import NO_DISPLAY, has_display, xvfb_command
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("kiosk", help="start the kiosk UI (the default command)")
-    p.set_defaults(func=_run_kiosk)
+    p.set_defaults(func=run_kiosk)
+    p = sub.add_parser("dev", help="what `make run` does: demo data, local server, kiosk in a window")
+    p.set_defaults(func=run_dev)
+    p = sub.add_parser(
+        "tour", help="write a screenshot of every screen to OUTDIR (uses Xvfb if there is no display)"
+    )
+    p.add_argument("outdir", type=Path)
+    p.set_defaults(func=run_tour)
 
 
-def _run_kiosk(args: argparse.Namespace) -> int:
-    raise SystemExit("kiosk UI: not built yet")
+def _start_app(settings: KioskSettings) -> None:
+    from kiosk import kivyenv
+
+    kivyenv.prepare(settings)
+    from kiosk.app import KioskApp
+
+    KioskApp(settings).run()
+
+
+def run_kiosk(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    _start_app(settings)
+    return 0
+
+
+def run_dev(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    from kiosk.devstack import local_server
+
+    with local_server(settings):
+        _start_app(settings)
+    return 0
+
+
+def run_tour(args: argparse.Namespace) -> int:
+    if not has_display():
+        wrapped = xvfb_command([sys.executable, *sys.argv])
+        if wrapped is None:
+            print("The tour needs a display or Xvfb (apt-get install xvfb).", file=sys.stderr)
+            return 2
+        return subprocess.call(wrapped, env={**os.environ})
+    settings = load_settings()
+    from kiosk import kivyenv
+    from kiosk.devstack import local_server
+
+    kivyenv.prepare(settings)
+    from kiosk.tour import run as tour
+
+    with local_server(settings):
+        shots = tour(settings, args.outdir)
+    print(f"{len(shots)} screenshots and index.html in {args.outdir}")
+    return 0

@@ -1,0 +1,27 @@
+"""Kivy set-up that must happen before Kivy is first imported."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from kiosk.config import ROOT, KioskSettings
+
+
+def prepare(settings: KioskSettings) -> None:
+    # Kivy would otherwise parse our command line and write its config to the home folder.
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_HOME", str(ROOT / "var" / "kivy"))
+    # Kivy logs through Python's logging and leaves stderr alone (tracebacks stay visible).
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    logging.getLogger("kivy").setLevel(logging.WARNING)
+    from kivy.config import Config
+
+    k = settings.kiosk
+    Config.set("graphics", "width", str(k.window_size[0]))
+    Config.set("graphics", "height", str(k.window_size[1]))
+    Config.set("graphics", "fullscreen", "auto" if k.fullscreen else "0")
+    Config.set("graphics", "show_cursor", "1" if k.show_cursor else "0")
+    Config.set("graphics", "rotation", str(k.rotation))
+    Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    Config.set("kivy", "exit_on_escape", "0" if k.fullscreen else "1")

@@ -1,0 +1,60 @@
+"""The kiosk's HTTP client for the front-office server (the kiosk imports nothing of the server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kiosk.config import KioskSettings
+
+
+class ServerError(Exception):
+    """The server could not be used; ``code`` says why in a word a journey can branch on."""
+
+    def __init__(self, code: str, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+def read_token(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+class ServerClient:
+    def __init__(self, settings: KioskSettings) -> None:
+        server = settings.server
+        verify: bool | str = str(settings.resolve(server.ca_file)) if server.ca_file else True
+        self.base_url = str(server.url).rstrip("/")
+        self._token_file = settings.resolve(server.token_file)
+        self._http = httpx.Client(base_url=self.base_url, timeout=server.timeout_s, verify=verify)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = kwargs.pop("headers", {})
+        if token := read_token(self._token_file):
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            response = self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise ServerError("timeout", f"the server did not answer in time ({exc})") from exc
+        except httpx.TransportError as exc:
+            raise ServerError("unreachable", f"cannot reach {self.base_url} ({exc})") from exc
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+                code, message = body.get("error", "error"), body.get("message", response.text)
+            except ValueError:
+                code, message = "bad_response", response.text[:200]
+            raise ServerError(code, message, response.status_code)
+        return response.json() if response.content else None
+
+    def whoami(self) -> dict[str, Any]:
+        return self.request("GET", "/api/v1/kiosk")
