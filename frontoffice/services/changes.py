@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from frontoffice.models import ChangeLog, Property, Reservation, ReservationStatus, Room
 from frontoffice.schemas import Change, PullOut
-from frontoffice.services.views import reservations_out, room_out
+from frontoffice.services.views import RESERVATION_LOADS, reservations_out, room_out
 
 RESERVATION = "reservation"
 ROOM = "room"
@@ -51,11 +51,7 @@ def pull(session: Session, prop: Property, cursor: int, limit: int) -> PullOut:
         for r in session.scalars(
             select(Reservation)
             .where(Reservation.id.in_(res_ids), Reservation.property_id == prop.id)
-            .options(
-                selectinload(Reservation.guest),
-                selectinload(Reservation.room).selectinload(Room.room_type),
-                selectinload(Reservation.room_type),
-            )
+            .options(*RESERVATION_LOADS)
         )
     }
     relevant = [r for r in reservations.values() if kiosk_relevant(prop, r)]

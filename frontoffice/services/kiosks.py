@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from frontoffice.models import Kiosk, Property
 from frontoffice.models.base import utcnow
 from frontoffice.services.errors import Conflict, NotFound
+from frontoffice.services.operations import Caller
 
 TOKEN_PREFIX = "sbk_"
 
@@ -44,10 +45,13 @@ def revoke_kiosk(session: Session, prop: Property, name: str) -> Kiosk:
     return kiosk
 
 
-def authenticate(session: Session, token: str) -> Kiosk | None:
+def authenticate(session: Session, token: str) -> Caller | None:
+    """The kiosk holding this token and its property, in one query; None if unknown or revoked."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    kiosk = session.scalars(select(Kiosk).where(Kiosk.token_hash == hash_token(token))).first()
-    if kiosk is None or kiosk.revoked_at is not None:
-        return None
-    return kiosk
+    row = session.execute(
+        select(Kiosk, Property)
+        .join(Property, Property.id == Kiosk.property_id)
+        .where(Kiosk.token_hash == hash_token(token), Kiosk.revoked_at.is_(None))
+    ).first()
+    return Caller(*row) if row else None

@@ -7,11 +7,11 @@ import re
 from datetime import date
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from frontoffice.models import Guest, Property, Reservation, ReservationStatus, Room
+from frontoffice.models import Guest, Property, Reservation, ReservationStatus
 from frontoffice.schemas import SearchIn
-from frontoffice.services import names, qrtoken
+from frontoffice.services import names, qrtoken, views
 from frontoffice.services.errors import Invalid
 
 ACTIVE = (ReservationStatus.CONFIRMED, ReservationStatus.CHECKED_IN)
@@ -27,11 +27,7 @@ def _base(prop: Property) -> Select[tuple[Reservation]]:
         select(Reservation)
         .join(Reservation.guest)
         .where(Reservation.property_id == prop.id)
-        .options(
-            selectinload(Reservation.guest),
-            selectinload(Reservation.room).selectinload(Room.room_type),
-            selectinload(Reservation.room_type),
-        )
+        .options(*views.RESERVATION_LOADS)
         .order_by(Reservation.confirmation_code, Reservation.id)
     )
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from frontoffice.models import (
     READY_STATES,
@@ -15,10 +15,9 @@ from frontoffice.models import (
     Property,
     Reservation,
     ReservationStatus,
-    Room,
 )
 from frontoffice.schemas import RegistrationIn
-from frontoffice.services import audit, changes, folio, rooms
+from frontoffice.services import audit, changes, folio, rooms, views
 from frontoffice.services.errors import Conflict, NotFound
 
 
@@ -29,11 +28,7 @@ def get_reservation(
     stmt = (
         select(Reservation)
         .where(Reservation.id == reservation_id, Reservation.property_id == prop.id)
-        .options(
-            selectinload(Reservation.guest),
-            selectinload(Reservation.room).selectinload(Room.room_type),
-            selectinload(Reservation.room_type),
-        )
+        .options(*views.RESERVATION_LOADS)
     )
     reservation = session.scalars(stmt.with_for_update(of=Reservation) if lock else stmt).first()
     if reservation is None:

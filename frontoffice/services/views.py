@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from frontoffice.models import READY_STATES, Occupancy, Property, Reservation, Room
 from frontoffice.schemas import GuestOut, PropertyOut, ReservationOut, RoomOut, RoomTypeOut
 from frontoffice.services import folio, qrtoken
+
+# What a reservation's answer needs, loaded in the same query (one round trip, not four).
+RESERVATION_LOADS = (
+    joinedload(Reservation.guest),
+    joinedload(Reservation.room_type),
+    joinedload(Reservation.room).joinedload(Room.room_type),
+)
 
 
 def room_out(room: Room) -> RoomOut:
