@@ -67,11 +67,16 @@ class PrinterStatus:
         return cls(problems=(reason,))
 
     @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PrinterStatus:
+        """The inverse of ``as_dict`` (statuses are journaled as JSON)."""
+        online, paper, cover = Online(d["online"]), Paper(d["paper"]), Cover(d["cover"])
+        return cls(online, paper, cover, d["error"], tuple(d["problems"]))
+
+    @classmethod
     def parse(cls, answers: dict[int, bytes | None]) -> PrinterStatus:
         """Build the status from the raw answers to DLE EOT 1, 2 and 4 (None: nothing came)."""
         problems = []
-        for n in REQUESTS:
-            answer = answers.get(n)
+        for n, answer in answers.items():
             if not answer:
                 problems.append(f"no answer to DLE EOT {n}")
             elif valid_answer(answer) is None:
