@@ -135,9 +135,9 @@ class EscposPrinter(Device):
         return self.submit(self._reprint_last)
 
     def print_test_page(self) -> Future[PrintResult]:
-        from drivers.printer.receipts import test_page
+        from drivers.printer.receipts import build_test_page
 
-        return self.print_receipt(test_page(self.name, self.driver, self.profile))
+        return self.print_receipt(build_test_page(self.name, self.driver, self.profile))
 
     def read_status(self) -> Future[PrinterStatus]:
         def run() -> PrinterStatus:
