@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from escpos.magicencode import Encoder
 
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # grave, acute, tilde, hook, dot below
+
 # Spellings for characters that no common code page holds and that do not decompose.
 _SUBSTITUTES: dict[str, str] = {
     "\u00a0": " ",
@@ -94,10 +96,12 @@ class PrintableText:
         substitute = _SUBSTITUTES.get(char)
         if substitute is not None and all(self.can_print(c) for c in substitute):
             return substitute
-        # Drop combining marks from the last one back: "ễ" -> "ê" (CP1258) before "e".
+        # Drop Vietnamese tone marks first, then the other marks from the last one back:
+        # "ễ" -> "ê" and "ặ" -> "ă" (both in CP1258) before "e" and "a".
         base, *marks = unicodedata.normalize("NFD", char)
-        for keep in range(len(marks) - 1, -1, -1):
-            candidate = unicodedata.normalize("NFC", base + "".join(marks[:keep]))
+        toneless = [m for m in marks if m not in _TONE_MARKS]
+        for kept in [toneless, *(marks[:k] for k in range(len(marks) - 1, -1, -1))]:
+            candidate = unicodedata.normalize("NFC", base + "".join(kept))
             if len(candidate) == 1 and self.can_print(candidate):
                 return candidate
         return "?"
