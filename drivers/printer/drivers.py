@@ -92,6 +92,8 @@ class PrinterOptions(DeviceOptions):
     profile: Literal["80mm", "58mm"] = "80mm"
     qr: Literal["auto", "native", "raster"] = "auto"  # auto: native where the profile has it
     status_timeout_s: float = Field(0.5, gt=0, le=10)
+    # After a job the printer may answer only once it has worked through its buffer.
+    job_timeout_s: float = Field(10.0, gt=0, le=120)
     print_without_status: bool = False
     journal_path: Path | None = Path("var/printer-journal.sqlite3")
     journal_keep: int = Field(20, ge=1, le=1000)
@@ -208,17 +210,20 @@ class EscposPrinter(Device):
         except (OSError, DeviceNotFoundError) as exc:
             raise DeviceOfflineError(f"{self.name}: connection lost: {exc}") from exc
 
-    def _status(self) -> PrinterStatus:
+    def _status(self, first_timeout: float | None = None) -> PrinterStatus:
+        """Ask DLE EOT 1, 2 and 4; ``first_timeout`` overrides the wait for the first answer."""
         if not self.can_read_status:
             status = PrinterStatus.unsupported(f"a {self.driver} connection cannot read printer status")
         else:
             answers: dict[int, bytes | None] = {}
+            timeout = first_timeout or self.options.status_timeout_s
             for n in st.REQUESTS:
                 self._io(self._discard_input)
                 self._io(lambda n=n: self._send(st.request(n)))
-                answers[n] = self._read(self.options.status_timeout_s)
+                answers[n] = self._read(timeout)
                 if not answers[n] and n == st.REQUESTS[0]:
                     break  # a silent printer: do not wait out the timeout three times
+                timeout = self.options.status_timeout_s
             status = PrinterStatus.parse(answers)
         self.set_health(status.health())
         return status
@@ -246,7 +251,7 @@ class EscposPrinter(Device):
         else:
             try:
                 self._io(lambda: self._send(data))
-                after = self._status()
+                after = self._status(first_timeout=self.options.job_timeout_s)
             except DeviceOfflineError as exc:
                 outcome, error = Outcome.FAILED, PrinterOfflineError(str(exc), before, job_id)
             else:
@@ -375,6 +380,10 @@ class SerialPrinter(EscposPrinter):
     def _port(self) -> serial.Serial:
         assert self._printer is not None
         return self._printer.device
+
+    def _send(self, data: bytes) -> None:
+        super()._send(data)
+        self._port().flush()  # wait until it is on the wire, so answer timeouts start after it
 
     def _read(self, timeout: float) -> bytes:
         port = self._port()

@@ -49,7 +49,10 @@ class TcpPrinterServer:
         self.printer = printer
         self._server = _Server((host, port), printer)
         self.host, self.port = self._server.server_address[:2]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="printer-sim", daemon=True)
+        # A short poll interval so stop() returns promptly (tests start and stop many servers).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="printer-sim", daemon=True
+        )
 
     def start(self) -> TcpPrinterServer:
         self._thread.start()
