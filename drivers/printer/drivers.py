@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -97,6 +97,7 @@ class PrinterOptions(DeviceOptions):
     print_without_status: bool = False
     journal_path: Path | None = Path("var/printer-journal.sqlite3")
     journal_keep: int = Field(20, ge=1, le=1000)
+    journal_max_age_h: float = Field(24.0, gt=0)  # receipts hold guest data: keep them briefly
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,8 @@ class EscposPrinter(Device):
         except OSError as exc:
             raise DeviceOfflineError(str(exc)) from exc
         if self.options.journal_path is not None:
-            self._journal = PrintJournal(self.options.journal_path, self.options.journal_keep)
+            max_age = timedelta(hours=self.options.journal_max_age_h)
+            self._journal = PrintJournal(self.options.journal_path, self.options.journal_keep, max_age)
 
     def _do_close(self) -> None:
         if self._printer is not None:

@@ -1,8 +1,8 @@
 """The print journal: every job's bytes and outcome in a small SQLite file, so staff can reprint.
 
 Receipts carry guest data (name, room access code, Wi-Fi password), so the journal keeps only the
-newest ``keep`` jobs. Card data never reaches it beyond what a receipt shows: a masked number.
-Used from the printer's worker thread only.
+newest ``keep`` jobs, none older than ``max_age``. Card data never reaches it beyond what a receipt
+shows: a masked number. Used from the printer's worker thread only.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import enum
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +52,10 @@ class JournalEntry:
 
 
 class PrintJournal:
-    def __init__(self, path: Path, keep: int = 20) -> None:
+    def __init__(self, path: Path, keep: int = 20, max_age: timedelta = timedelta(hours=24)) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.keep = keep
+        self.max_age = max_age
         self._db = sqlite3.connect(path)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)
@@ -83,6 +84,9 @@ class PrintJournal:
             self._db.execute(
                 "DELETE FROM print_job WHERE seq <= (SELECT MAX(seq) FROM print_job) - ?", (self.keep,)
             )
+            # created_at is always UTC ISO 8601, so text order is time order.
+            cutoff = (datetime.now(UTC) - self.max_age).isoformat()
+            self._db.execute("DELETE FROM print_job WHERE created_at < ?", (cutoff,))
 
     def get(self, job_id: str) -> JournalEntry | None:
         return self._one("WHERE job_id = ?", (job_id,))

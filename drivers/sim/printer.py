@@ -113,7 +113,6 @@ class VirtualPrinter:
         self.faults = Faults()
         self.receipts: list[PrintedReceipt] = []
         self.unknown_commands: list[bytes] = []
-        self.status_requests = 0
         self._code_pages = {n: name for name, n in profile.code_pages.items()}
         self._charmaps: dict[str, list[str]] = {}
         self._lock = threading.Lock()
@@ -223,7 +222,6 @@ class VirtualPrinter:
             return 0
         cmd, n = self._buf[pos + 1], self._buf[pos + 2]
         if cmd == 0x04:
-            self.status_requests += 1
             answers += self._status_byte(n)
             return 3
         if cmd == 0x05:  # DLE ENQ n: recover from error; nothing to answer
@@ -241,7 +239,7 @@ class VirtualPrinter:
             self._flush_line()
             self._reset()
             return 2
-        if cmd in "2":
+        if cmd == "2":
             self._line_dots = DEFAULT_LINE_DOTS
             return 2
         # Commands with one parameter byte.
@@ -301,7 +299,7 @@ class VirtualPrinter:
             return self._extended(pos)
         if cmd == "k":
             return self._barcode(pos)
-        if cmd in "!Bhw Hfrab":
+        if cmd in "!BhwHfrab":
             if not self._need(pos, 3):
                 return 0
             n = self._buf[pos + 2]

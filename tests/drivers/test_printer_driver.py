@@ -253,3 +253,31 @@ def test_a_typo_in_the_printer_options_is_refused():
 
     with pytest.raises(ValueError, match="unknown key"):
         DeviceSection(kind="printer", driver="network", options={"host": "x", "prot": 9100})
+
+
+def test_journal_keeps_only_recent_jobs(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from drivers.printer.journal import JournalEntry
+
+    journal = PrintJournal(tmp_path / "j.sqlite3", keep=3, max_age=timedelta(hours=1))
+
+    def entry(job_id, age):
+        return JournalEntry(
+            job_id, "checkin", datetime.now(UTC) - age, Outcome.PRINTED, {}, None, None, None, b"x"
+        )
+
+    journal.record(entry("old", timedelta(hours=2)))
+    for i in range(5):
+        journal.record(entry(f"job-{i}", timedelta(0)))
+    assert [e.job_id for e in journal.entries()] == ["job-2", "job-3", "job-4"]
+    assert journal.last().job_id == "job-4"
+
+
+def test_a_refused_receipt_still_offers_its_qr_for_the_screen(sim, net_printer):
+    printer, _ = sim
+    printer.set_faults(paper=SimPaper.OUT)
+    doc = sample_checkin()
+    with pytest.raises(PaperOutError):
+        net_printer.print_receipt(doc).result(timeout=5)
+    assert doc.qr_payloads() == [QR_PAYLOAD]
