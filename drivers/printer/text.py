@@ -8,6 +8,7 @@ characters it can encode, so its own fallbacks (GB18030 for CJK, "?") never fire
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -65,6 +66,29 @@ _SUBSTITUTES: dict[str, str] = {
 }
 
 
+def _table(upper: str, latin: str) -> dict[str, str]:
+    """Letter -> Latin spelling, for both cases, from parallel space-separated lists."""
+    pairs = dict(zip(upper.split(), latin.split(), strict=True))
+    return pairs | {u.lower(): t.lower() for u, t in pairs.items()}
+
+
+# For printers without a Cyrillic or Greek code page: whole words are spelt in Latin letters.
+_LATIN = (
+    _table(
+        "А Б В Г Ґ Д Е Є Ж З И І Ї Й К Л М Н О П Р С Т У Ф Х Ц Ч Ш Щ Ы Э Ю Я Ё",
+        "A B V G G D E Ye Zh Z I I Yi Y K L M N O P R S T U F Kh Ts Ch Sh Shch Y E Yu Ya Yo",
+    )
+    | _table(
+        "Α Β Γ Δ Ε Ζ Η Θ Ι Κ Λ Μ Ν Ξ Ο Π Ρ Σ Τ Υ Φ Χ Ψ Ω",
+        "A V G D E Z I Th I K L M N X O P R S T Y F Ch Ps O",
+    )
+    | {"Ъ": "", "ъ": "", "Ь": "", "ь": "", "ς": "s"}
+)
+
+
+_DIGRAPHS = {"ου": "ou", "Ου": "Ou", "ΟΥ": "OU", "ού": "ou"}
+
+
 class PrintableText:
     """Reduces text to what a printer with the given code pages can print."""
 
@@ -84,7 +108,23 @@ class PrintableText:
         return any(self._encoder.can_encode(page, char) for page in self.code_pages)
 
     def fit(self, text: str) -> str:
-        return "".join(self._fit_char(c) for c in unicodedata.normalize("NFC", text))
+        words = re.split(r"(\s+)", unicodedata.normalize("NFC", text))
+        return "".join(self._fit_word(word) for word in words)
+
+    def _fit_word(self, word: str) -> str:
+        fitted = "".join(self._fit_char(c) for c in word)
+        if fitted == word or all(self._latin(c) is None for c in word):
+            return fitted
+        # Not all of it prints: spell the whole word in Latin rather than mix scripts ("Ελένη"
+        # gives "Eleni", not "??ε??").
+        for greek, latin in _DIGRAPHS.items():
+            word = word.replace(greek, latin)
+        return "".join(self._fit_char(c) if (latin := self._latin(c)) is None else latin for c in word)
+
+    @staticmethod
+    def _latin(char: str) -> str | None:
+        latin = _LATIN.get(char)  # "Й" is "Y", not its base letter "И"
+        return _LATIN.get(unicodedata.normalize("NFD", char)[0]) if latin is None else latin
 
     def _fit_char_uncached(self, char: str) -> str:
         if char == "\n":

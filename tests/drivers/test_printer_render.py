@@ -66,12 +66,20 @@ def test_native_qr_is_gs_k_and_raster_is_gs_v_0():
         ("Łukasz Čapek", PROFILE_80MM, "Łukasz Čapek"),
         ("Łukasz", PROFILE_58MM, "Łukasz"),
         ("Пётр", PROFILE_80MM, "Пётр"),
+        ("Ελένη Παπαδοπούλου", PROFILE_80MM, "Ελένη Παπαδοπούλου"),
+        ("Ελένη Παπαδοπούλου", PROFILE_58MM, "Eleni Papadopoulou"),  # no Greek page: whole words
+        ("Ελένη", PROFILE_58MM, "Eleni"),
         ("“Đặng” – 日本", PROFILE_58MM, "“Đăng” – ??"),  # CP1258 has the quotes and the dash
         ("“Đặng” – 日本", PROFILE_80MM, "“Đặng” – ??"),
     ],
 )
 def test_names_print_or_degrade_readably(name, profile, expected):
     assert printed_text(render(Receipt((Text(name),)), profile), profile) == expected
+
+
+def test_cyrillic_is_spelt_in_latin_where_no_page_has_it():
+    fit = PrintableText({"CP437": 0})
+    assert fit.fit("Пётр Йодко, Їжак") == "Pyotr Yodko, Yizhak"
 
 
 def test_text_never_reaches_escpos_fallbacks():
