@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from pathlib import Path
 
 
@@ -73,7 +74,13 @@ def _devices_test(args: argparse.Namespace) -> int:
 
 def _printer_sim(args: argparse.Namespace) -> int:
     from drivers.printer.profiles import PROFILES
-    from drivers.sim.printer import Paper, PrintedReceipt, VirtualPrinter
+    from drivers.sim.printer import (
+        FAULT_COMMANDS,
+        Paper,
+        PrintedReceipt,
+        VirtualPrinter,
+        parse_fault_command,
+    )
     from drivers.sim.printer_server import TcpPrinterServer
 
     def announce(receipt: PrintedReceipt) -> None:
@@ -83,10 +90,22 @@ def _printer_sim(args: argparse.Namespace) -> int:
     printer.set_faults(
         paper=Paper(args.paper), cover_open=args.cover_open, offline=args.offline, garbled=args.garbled
     )
+
+    def read_commands() -> None:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                printer.set_faults(**parse_fault_command(line))
+                print(f"faults now: {printer.faults}", flush=True)
+            except ValueError as exc:
+                print(exc, file=sys.stderr, flush=True)
+
     server = TcpPrinterServer(printer, args.host, args.port)
-    print(
-        f"virtual {args.profile} printer on {server.host}:{server.port}, receipts to {args.out}/", flush=True
-    )
+    where = f"{server.host}:{server.port}"
+    print(f"virtual {args.profile} printer on {where}, receipts to {args.out}/", flush=True)
+    print(f"switch faults by typing: {FAULT_COMMANDS}", flush=True)
+    threading.Thread(target=read_commands, name="printer-sim-stdin", daemon=True).start()
     try:
         server.serve_forever()
     finally:

@@ -53,6 +53,23 @@ class Faults:
     paper_left_dots: int | None = None  # paper runs out after this many more dots of printing
 
 
+FAULT_COMMANDS = "paper ok|near_end|out, cover open|closed, offline on|off, garbled on|off, paper-left DOTS"
+
+
+def parse_fault_command(line: str) -> dict[str, object]:
+    """A technician's one-line switch, e.g. "paper out" -> {"paper": Paper.OUT}."""
+    match line.split():
+        case ["paper", state] if state in Paper.__members__.values():
+            return {"paper": Paper(state)}
+        case ["cover", "open" | "closed" as state]:
+            return {"cover_open": state == "open"}
+        case ["offline" | "garbled" as what, "on" | "off" as state]:
+            return {what: state == "on"}
+        case ["paper-left", dots] if dots.isdigit():
+            return {"paper_left_dots": int(dots)}
+    raise ValueError(f"not a fault command: {line.strip()!r} (try: {FAULT_COMMANDS})")
+
+
 @dataclass(frozen=True)
 class _Style:
     bold: bool = False

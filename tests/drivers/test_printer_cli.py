@@ -10,6 +10,7 @@ from PIL import Image
 import main
 from drivers import discovery
 from drivers.printer.drivers import NetworkPrinter
+from drivers.printer.status import Paper
 from drivers.sim.printer import VirtualPrinter
 from drivers.sim.printer_server import TcpPrinterServer
 from tests.drivers.printer_samples import QR_PAYLOAD, sample_checkin
@@ -64,28 +65,35 @@ journal_path = "{tmp_path / "journal.sqlite3"}"
     assert "Sambut test page" in printer.receipts[0].text
 
 
-def test_printer_sim_command_serves_tcp_and_writes_pngs(tmp_path):
+def test_printer_sim_command_serves_tcp_writes_pngs_and_switches_faults(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "main.py", "printer-sim", "--port", "0", "--out", str(tmp_path)],
         cwd=ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         banner = proc.stdout.readline()
         port = int(banner.split(" on ")[1].split(",")[0].rsplit(":", 1)[1])
-        device = NetworkPrinter(
-            "receipt", NetworkPrinter.Options(host="127.0.0.1", port=port, journal_path=None)
-        )
+        proc.stdout.readline()  # how to switch faults
+        options = NetworkPrinter.Options(host="127.0.0.1", port=port, journal_path=None)
+        device = NetworkPrinter("receipt", options)
         device.start().result(timeout=10)
         try:
             device.print_receipt(sample_checkin()).result(timeout=10)
+            announced = proc.stdout.readline()
+            proc.stdin.write("paper out\n")
+            proc.stdin.flush()
+            switched = proc.stdout.readline()
+            status = device.read_status().result(timeout=10)
         finally:
             device.shutdown()
-        announced = proc.stdout.readline()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     png = Path(announced.split("receipt -> ")[1].strip())
     assert png.parent == tmp_path
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(png))] == [QR_PAYLOAD]
+    assert "paper=<Paper.OUT" in switched
+    assert status.paper is Paper.OUT

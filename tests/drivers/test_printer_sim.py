@@ -6,7 +6,7 @@ import zxingcpp
 from drivers.printer.document import Barcode, Cut, Receipt, Text
 from drivers.printer.profiles import PROFILE_58MM, PROFILE_80MM
 from drivers.printer.render import render
-from drivers.sim.printer import Paper, VirtualPrinter
+from drivers.sim.printer import Paper, VirtualPrinter, parse_fault_command
 from tests.drivers.printer_samples import QR_PAYLOAD, sample_checkin
 
 
@@ -82,3 +82,22 @@ def test_nothing_prints_with_the_cover_open():
     printer.set_faults(cover_open=True)
     printer.feed(render(Receipt((Text("lost"), Cut())), PROFILE_80MM))
     assert printer.receipts == []
+
+
+@pytest.mark.parametrize(
+    ("line", "change"),
+    [
+        ("paper near_end", {"paper": Paper.NEAR_END}),
+        ("cover open", {"cover_open": True}),
+        ("offline off", {"offline": False}),
+        ("garbled on", {"garbled": True}),
+        ("paper-left 120", {"paper_left_dots": 120}),
+    ],
+)
+def test_fault_commands(line, change):
+    assert parse_fault_command(line) == change
+
+
+def test_a_bad_fault_command_says_what_is_possible():
+    with pytest.raises(ValueError, match="paper ok"):
+        parse_fault_command("paper gone")
