@@ -100,9 +100,16 @@ class _Renderer:
             self.out.qr(qr.payload, ec=ec, size=qr.module_dots, native=True)
             self.out.ln()
         else:
-            # Centred by ESC a rather than by padding the image to the paper width (center=True),
-            # which would triple the bytes; python-escpos adds the line feeds around it itself.
-            self.out.qr(qr.payload, ec=ec, size=qr.module_dots, native=False)
+            # A raster QR is sent at half resolution and printed in GS v 0's double-width,
+            # double-height mode: a quarter of the bytes for the same code on paper. It is centred
+            # by ESC a rather than padded to the paper width (center=True), which would triple them.
+            # python-escpos adds the line feeds around it itself.
+            half = qr.module_dots // 2
+            low_density = {"high_density_vertical": False, "high_density_horizontal": False}
+            if half and qr.module_dots % 2 == 0:
+                self.out.qr(qr.payload, ec=ec, size=half, native=False, image_arguments=low_density)
+            else:
+                self.out.qr(qr.payload, ec=ec, size=qr.module_dots, native=False)
 
     def barcode(self, barcode: Barcode) -> None:
         self.set_style(_Style(align="center"))
@@ -123,8 +130,9 @@ class _Renderer:
         if image.width > self.profile.dots_per_line:
             height = round(image.height * self.profile.dots_per_line / image.width)
             image = image.resize((self.profile.dots_per_line, height), Image.Resampling.LANCZOS)
-        self.set_style(_Style())
-        self.out.image(image, center=True)
+        # Centred by ESC a, like the raster QR, rather than padded to the paper width.
+        self.set_style(_Style(align="center"))
+        self.out.image(image)
 
     def element(self, element: Element) -> None:
         match element:

@@ -3,7 +3,7 @@
 import pytest
 import zxingcpp
 
-from drivers.printer.document import Barcode, Cut, Receipt, Text
+from drivers.printer.document import Barcode, Cut, QRCode, Receipt, Text
 from drivers.printer.profiles import PROFILE_58MM, PROFILE_80MM
 from drivers.printer.render import render
 from drivers.sim.printer import Paper, VirtualPrinter, parse_fault_command
@@ -101,3 +101,28 @@ def test_fault_commands(line, change):
 def test_a_bad_fault_command_says_what_is_possible():
     with pytest.raises(ValueError, match="paper ok"):
         parse_fault_command("paper gone")
+
+
+def test_status_request_bytes_inside_image_data_are_not_answered():
+    from PIL import Image
+
+    from drivers.printer.document import Logo
+
+    # Rows of 0x10 0x04 0x01 ... in the raster: a parser that does not honour GS v 0's length
+    # would answer them as DLE EOT requests.
+    # Pillow's "1" mode has white as 1, ESC/POS black as 1: the inverse goes on the wire.
+    pattern = Image.frombytes("1", (24, 8), bytes([0xEF, 0xFB, 0xFE]) * 8)
+    data = render(Receipt((Logo(pattern), Cut())), PROFILE_80MM)
+    assert b"\x10\x04\x01" * 8 in data
+    printer = VirtualPrinter()
+    assert printer.feed(data) == b""
+    assert printer.unknown_commands == []
+
+
+def test_raster_qr_is_sent_at_half_resolution_and_printed_doubled():
+    data = render(Receipt((QRCode("HELLO", module_dots=6),)), PROFILE_58MM)
+    assert b"\x1dv0\x03" in data  # m=3: double width and double height
+    printer = VirtualPrinter(PROFILE_58MM)
+    printer.feed(data)
+    printer.end_of_job()
+    assert decoded(printer.receipts[0].image) == ["HELLO"]
