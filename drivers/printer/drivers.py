@@ -20,7 +20,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar
 
 from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
@@ -46,6 +46,8 @@ from drivers.registry import register
 
 if TYPE_CHECKING:
     import serial
+
+T = TypeVar("T")
 
 # --- errors -------------------------------------------------------------------------------------
 
@@ -196,21 +198,26 @@ class EscposPrinter(Device):
 
     # -- jobs --------------------------------------------------------------------------------
 
-    def _io(self, action: Callable[[], None]) -> None:
-        """Run one write; a dropped connection (a network printer's idle timeout, a replugged
-        cable) is reopened once before the printer counts as offline."""
+    def _io(self, action: Callable[[], T], *, reconnect: bool = True) -> T:
+        """Run one exchange; with ``reconnect``, a dropped connection (a network printer's idle
+        timeout, a replugged cable) is reopened once before the printer counts as offline."""
         try:
-            action()
-            return
-        except (OSError, DeviceNotFoundError):
-            pass
+            return action()
+        except (OSError, DeviceNotFoundError) as exc:
+            if not reconnect:
+                raise DeviceOfflineError(f"{self.name}: connection lost: {exc}") from exc
         try:
             if self._printer is not None:
                 self._printer.close()
             self._printer = self._connect()
-            action()
+            return action()
         except (OSError, DeviceNotFoundError) as exc:
             raise DeviceOfflineError(f"{self.name}: connection lost: {exc}") from exc
+
+    def _query(self, n: int, timeout: float) -> bytes:
+        self._discard_input()
+        self._send(st.request(n))
+        return self._read(timeout)
 
     def _status(self, first_timeout: float | None = None) -> PrinterStatus:
         """Ask DLE EOT 1, 2 and 4; ``first_timeout`` overrides the wait for the first answer."""
@@ -220,9 +227,7 @@ class EscposPrinter(Device):
             answers: dict[int, bytes | None] = {}
             timeout = first_timeout or self.options.status_timeout_s
             for n in st.REQUESTS:
-                self._io(self._discard_input)
-                self._io(lambda n=n: self._send(st.request(n)))
-                answers[n] = self._read(timeout)
+                answers[n] = self._io(lambda n=n, timeout=timeout: self._query(n, timeout))
                 if not answers[n] and n == st.REQUESTS[0]:
                     break  # a silent printer: do not wait out the timeout three times
                 timeout = self.options.status_timeout_s
@@ -252,7 +257,8 @@ class EscposPrinter(Device):
             outcome = Outcome.REFUSED
         else:
             try:
-                self._io(lambda: self._send(data))
+                # No resend on a dropped connection: part of the receipt may be out already.
+                self._io(lambda: self._send(data), reconnect=False)
                 after = self._status(first_timeout=self.options.job_timeout_s)
             except DeviceOfflineError as exc:
                 outcome, error = Outcome.FAILED, PrinterOfflineError(str(exc), before, job_id)
@@ -340,13 +346,14 @@ class NetworkPrinter(EscposPrinter):
         sock = self._socket()
         sock.settimeout(timeout)
         try:
-            return sock.recv(16)
+            answer = sock.recv(16)
         except TimeoutError:
             return b""
-        except OSError as exc:
-            raise DeviceOfflineError(f"{self.name}: connection lost: {exc}") from exc
         finally:
             sock.settimeout(self.options.timeout_s)
+        if not answer:
+            raise ConnectionResetError("the printer closed the connection")
+        return answer
 
     def _discard_input(self) -> None:
         sock = self._socket()
@@ -432,8 +439,6 @@ class UsbPrinter(EscposPrinter):
             return bytes(device.read(self.options.in_ep, 16, int(timeout * 1000)))  # type: ignore[attr-defined]
         except usb.core.USBTimeoutError:
             return b""
-        except usb.core.USBError as exc:
-            raise DeviceOfflineError(f"{self.name}: USB read failed: {exc}") from exc
 
 
 class CupsPrinterOptions(PrinterOptions):

@@ -23,6 +23,7 @@ class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         printer = self.server.printer
         sock: socket.socket = self.request
+        self.server.connections.add(sock)
         try:
             while data := sock.recv(65536):
                 if answer := printer.feed(data):
@@ -30,6 +31,7 @@ class _Handler(socketserver.BaseRequestHandler):
         except OSError as exc:
             log.info("printer-sim connection ended: %s", exc)
         finally:
+            self.server.connections.discard(sock)
             printer.end_of_job()
 
 
@@ -39,6 +41,7 @@ class _Server(socketserver.ThreadingTCPServer):
 
     def __init__(self, address: tuple[str, int], printer: VirtualPrinter) -> None:
         self.printer = printer
+        self.connections: set[socket.socket] = set()
         super().__init__(address, _Handler)
 
 
@@ -60,6 +63,12 @@ class TcpPrinterServer:
 
     def serve_forever(self) -> None:
         self._server.serve_forever()
+
+    def drop_connections(self) -> None:
+        """Close every client connection, as a printer that rebooted or timed out an idle one."""
+        for sock in list(self._server.connections):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def stop(self) -> None:
         if self._thread.is_alive():

@@ -167,6 +167,15 @@ def test_print_without_status_sends_but_reports_unverified(sim, tmp_path):
     assert len(printer.receipts) == 1
 
 
+def test_a_dropped_connection_is_reopened_for_the_next_job(sim, net_printer):
+    printer, server = sim
+    net_printer.print_receipt(sample_checkin()).result(timeout=5)
+    server.drop_connections()
+    result = net_printer.print_receipt(sample_checkin()).result(timeout=5)
+    assert result.outcome is Outcome.PRINTED
+    assert len(printer.receipts) == 2
+
+
 def test_a_printer_that_is_not_there_is_offline(sim):
     _, server = sim
     port = server.port
