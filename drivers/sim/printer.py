@@ -34,6 +34,7 @@ DEFAULT_LINE_DOTS = 30
 _QR_EC = {48: qrcode.constants.ERROR_CORRECT_L, 49: qrcode.constants.ERROR_CORRECT_M}
 _QR_EC |= {50: qrcode.constants.ERROR_CORRECT_Q, 51: qrcode.constants.ERROR_CORRECT_H}
 _GARBLED = b"\xa5"  # fails the fixed bits every status byte has
+KEPT_RECEIPTS = 100  # in memory; a long-running printer-sim has them on disk
 
 
 class Paper(enum.StrEnum):
@@ -128,7 +129,8 @@ class VirtualPrinter:
         self.out_dir = out_dir
         self.on_receipt = on_receipt
         self.faults = Faults()
-        self.receipts: list[PrintedReceipt] = []
+        self.receipts: list[PrintedReceipt] = []  # the newest KEPT_RECEIPTS
+        self.printed = 0
         self.unknown_commands: list[bytes] = []
         self._code_pages = {n: name for name, n in profile.code_pages.items()}
         self._charmaps: dict[str, list[str]] = {}
@@ -519,9 +521,11 @@ class VirtualPrinter:
         if self.out_dir is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-            receipt.path = self.out_dir / f"receipt-{stamp}-{len(self.receipts) + 1:04d}.png"
+            receipt.path = self.out_dir / f"receipt-{stamp}-{self.printed + 1:04d}.png"
             image.save(receipt.path)
             log.info("receipt rendered to %s", receipt.path)
+        self.printed += 1
         self.receipts.append(receipt)
+        del self.receipts[:-KEPT_RECEIPTS]
         if self.on_receipt is not None:
             self.on_receipt(receipt)
