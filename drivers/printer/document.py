@@ -62,6 +62,10 @@ class Barcode:
     height_dots: int = 80
     module_dots: int = 2
 
+    def __post_init__(self) -> None:
+        if not (self.data.isascii() and self.data.isprintable() and 0 < len(self.data) <= 250):
+            raise ValueError(f"CODE128 takes 1-250 printable ASCII characters, not {self.data!r}")
+
 
 @dataclass(frozen=True)
 class Logo:

@@ -121,7 +121,7 @@ class _Renderer:
         self.set_style(_Style(align="center"))
         # _hw_barcode rather than barcode(): the public method prints a line to stdout.
         self.out._hw_barcode(
-            "{B" + self.text.fit(barcode.data),
+            "{B" + barcode.data,
             "CODE128",
             height=barcode.height_dots,
             width=barcode.module_dots,

@@ -152,3 +152,10 @@ def test_issued_at_must_be_zone_aware():
 
     with pytest.raises(ValueError):
         payment_receipt(hotel_name="H", payment=PAYMENT, issued_at=datetime(2026, 1, 1))
+
+
+def test_a_barcode_takes_printable_ascii_only():
+    from drivers.printer.document import Barcode
+
+    with pytest.raises(ValueError):
+        Barcode("Zoë")
