@@ -66,9 +66,9 @@ class PrintJournal:
 
     def record(self, entry: JournalEntry) -> None:
         with self._db:
+            # A job retried under its id (after a refusal) replaces its earlier attempt.
             self._db.execute(
-                "INSERT INTO print_job (job_id, kind, created_at, outcome, status_before, status_after,"
-                " error, reprint_of, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO print_job ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     entry.job_id,
                     entry.kind,

@@ -81,6 +81,17 @@ def test_a_repeated_job_id_prints_once(sim, net_printer):
     assert (again.job_id, again.outcome) == (first.job_id, first.outcome)
 
 
+def test_a_refused_job_can_be_retried_under_its_id(sim, net_printer):
+    printer, _ = sim
+    printer.set_faults(paper=SimPaper.OUT)
+    with pytest.raises(PaperOutError):
+        net_printer.print_receipt(sample_checkin(), job_id="job-2").result(timeout=5)
+    printer.set_faults(paper=SimPaper.OK)
+    result = net_printer.print_receipt(sample_checkin(), job_id="job-2").result(timeout=5)
+    assert result.outcome is Outcome.PRINTED
+    assert len(printer.receipts) == 1
+
+
 def test_staff_can_reprint_the_last_receipt(sim, net_printer):
     printer, _ = sim
     net_printer.print_receipt(sample_checkin()).result(timeout=5)
