@@ -10,7 +10,6 @@ import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 from escpos.constants import QR_ECLEVEL_H, QR_ECLEVEL_L, QR_ECLEVEL_M, QR_ECLEVEL_Q
 from escpos.printer import Dummy
 from PIL import Image
@@ -114,7 +113,8 @@ class _Renderer:
         )
         halved = qr.module_dots % 2 == 0
         scale = qr.module_dots // 2 if halved else qr.module_dots
-        image = Image.fromarray(np.asarray(code.to_image(scale=scale, add_quiet_zones=False)))
+        pixels = memoryview(code.to_image(scale=scale, add_quiet_zones=False))
+        image = Image.frombytes("L", (pixels.shape[1], pixels.shape[0]), pixels.tobytes())
         self.out.image(image, high_density_vertical=not halved, high_density_horizontal=not halved)
 
     def barcode(self, barcode: Barcode) -> None:
