@@ -1,0 +1,200 @@
+"""The receipts the kiosk prints, as documents: check-in, payment, and the technician's test page.
+
+Labels are plain English msgids passed through ``translate`` (the kiosk hands in its gettext for
+the guest's language); amounts, dates and times are formatted with Babel for ``locale``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_currency, get_currency_precision
+from PIL import Image
+
+from drivers.printer.document import (
+    Barcode,
+    Cut,
+    Element,
+    Feed,
+    Logo,
+    QRCode,
+    Receipt,
+    Row,
+    Separator,
+    Text,
+    Title,
+)
+from drivers.printer.profiles import PrinterProfile
+
+Translate = Callable[[str], str]
+
+# CLDR's currency spacing: a space between a letter symbol and the digits ("Rp 1.250.000,00",
+# "IDR 1,250,000.00"); Babel's format_currency leaves it out.
+_CURRENCY_SPACING = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+# More than four digits in a row (spaces allowed) could be a card number.
+_CARD_DIGITS = re.compile(r"\d(?:[ -]?\d){4,}")
+
+
+def _identity(msgid: str) -> str:
+    return msgid
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in integer minor units of an ISO 4217 currency (IDR 1,250,000.00 = 125000000)."""
+
+    minor: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.minor, int) or isinstance(self.minor, bool):
+            raise TypeError(f"Money.minor must be an int of minor units, not {self.minor!r}")
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
+
+
+def format_money(money: Money, locale: str) -> str:
+    amount = Decimal(money.minor).scaleb(-get_currency_precision(money.currency))
+    return _CURRENCY_SPACING.sub(" ", format_currency(amount, money.currency, locale=locale))
+
+
+@dataclass(frozen=True)
+class CardPayment:
+    """What a receipt may show of a card payment: never more than the last four digits."""
+
+    amount: Money
+    card_brand: str
+    masked_pan: str
+    auth_code: str
+    terminal_lines: tuple[str, ...] = ()  # the terminal's own receipt text, printed as it is
+
+    def __post_init__(self) -> None:
+        if sum(c.isdigit() for c in self.masked_pan) > 4:
+            raise ValueError("masked_pan shows more than the last four digits")
+        for line in self.terminal_lines:
+            for digits in _CARD_DIGITS.findall(line):
+                if sum(c.isdigit() for c in digits) >= 12:
+                    raise ValueError("a terminal receipt line looks like a full card number")
+
+
+def payment_section(
+    payment: CardPayment, locale: str = "en", translate: Translate = _identity
+) -> list[Element]:
+    _ = translate
+    elements: list[Element] = [
+        Row(_("Amount paid"), format_money(payment.amount, locale), bold=True),
+        Row(_("Card"), f"{payment.card_brand} {payment.masked_pan}"),
+        Row(_("Auth code"), payment.auth_code),
+    ]
+    if payment.terminal_lines:
+        elements.append(Separator("."))
+        elements.extend(Text(line) for line in payment.terminal_lines)
+    return elements
+
+
+def _issued(issued_at: datetime, locale: str, translate: Translate) -> Text:
+    if issued_at.tzinfo is None:
+        raise ValueError("issued_at must be time zone aware")
+    when = format_datetime(issued_at, "short", tzinfo=issued_at.tzinfo, locale=locale)
+    return Text(translate("Issued {when}").format(when=when), align="center")
+
+
+def checkin_receipt(
+    *,
+    hotel_name: str,
+    guest_name: str,
+    confirmation_code: str,
+    room_number: str,
+    floor: str,
+    arrival: date,
+    departure: date,
+    wifi_ssid: str,
+    wifi_password: str,
+    breakfast: tuple[time, time] | None,
+    room_access_code: str,
+    qr_payload: str,
+    issued_at: datetime,
+    payments: Sequence[CardPayment] = (),
+    locale: str = "en",
+    translate: Translate = _identity,
+    logo: Image.Image | None = None,
+) -> Receipt:
+    _ = translate
+    elements: list[Element] = [Logo(logo)] if logo is not None else []
+    elements += [
+        Title(hotel_name),
+        Text(_("Check-in"), align="center"),
+        Separator(),
+        Row(_("Guest"), guest_name),
+        Row(_("Confirmation"), confirmation_code),
+        Separator(),
+        Text(_("Room"), align="center"),
+        Text(room_number, align="center", bold=True, double=True),
+        Text(_("Floor {floor}").format(floor=floor), align="center"),
+        Separator(),
+        Row(_("Arrival"), format_date(arrival, "medium", locale=locale)),
+        Row(_("Departure"), format_date(departure, "medium", locale=locale)),
+        Row(_("Nights"), str((departure - arrival).days)),
+        Separator(),
+        Row(_("Wi-Fi network"), wifi_ssid),
+        Row(_("Wi-Fi password"), wifi_password),
+    ]
+    if breakfast is not None:
+        start, end = (format_time(t, "short", locale=locale) for t in breakfast)
+        elements.append(Row(_("Breakfast"), f"{start} - {end}"))
+    elements += [
+        Row(_("Room access code"), room_access_code, bold=True),
+        QRCode(qr_payload),
+        Text(_("Show this code at the door or to our staff"), align="center"),
+    ]
+    for payment in payments:
+        elements.append(Separator())
+        elements.extend(payment_section(payment, locale, translate))
+    elements += [Separator(), _issued(issued_at, locale, translate), Cut()]
+    return Receipt(tuple(elements), kind="checkin")
+
+
+def payment_receipt(
+    *,
+    hotel_name: str,
+    payment: CardPayment,
+    issued_at: datetime,
+    locale: str = "en",
+    translate: Translate = _identity,
+) -> Receipt:
+    elements: list[Element] = [Title(hotel_name), Text(translate("Payment"), align="center"), Separator()]
+    elements += payment_section(payment, locale, translate)
+    elements += [Separator(), _issued(issued_at, locale, translate), Cut()]
+    return Receipt(tuple(elements), kind="payment")
+
+
+def build_test_page(device_name: str, driver: str, profile: PrinterProfile) -> Receipt:
+    """For technicians: shows the profile, the code pages at work, a ruler, a QR and a barcode."""
+    ruler = "".join(str(i % 10) for i in range(1, profile.chars_per_line + 1))
+    return Receipt(
+        (
+            Title("Sambut test page"),
+            Row("Device", device_name),
+            Row("Driver", driver),
+            Row("Profile", f"{profile.name}, {profile.dots_per_line} dots"),
+            Row("QR", "native" if profile.native_qr else "raster"),
+            Separator(),
+            Text(ruler),
+            Text("Nguyễn Thị Ánh - O'Brien - Zoë - Straße - Čapek - Ελένη - Пётр"),
+            Text("Bold", bold=True),
+            Text("Underline", underline=True),
+            Text("Double", double=True),
+            Text("right", align="right"),
+            Separator(),
+            QRCode("SAMBUT-TEST-PAGE"),
+            Barcode("SAMBUT"),
+            Feed(1),
+            Cut(),
+        ),
+        kind="test",
+    )
