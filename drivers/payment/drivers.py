@@ -152,10 +152,19 @@ class ZvtTerminal(PaymentTerminal):
             self._terminal_close()  # reconnect next time
             raise
 
+    def _query(self, command: cmd.Apdu) -> Exchange:
+        """A command that moves no money may be repeated once on a fresh connection
+        (terminals drop idle TCP connections, and restart)."""
+        try:
+            return self._run(command)
+        except DeviceOfflineError as exc:
+            log.info("%s: connection lost (%s), reconnecting once", self.name, exc)
+            return self._run(command)
+
     # -- protocol ----------------------------------------------------------------------------
 
     def _terminal_register(self) -> None:
-        ex = self._run(cmd.registration(self.options.password, self.options.currency))
+        ex = self._query(cmd.registration(self.options.password, self.options.currency))
         if ex.refused is not None or ex.abort_code is not None:
             code = ex.refused if ex.refused is not None else ex.abort_code
             raise DeviceFailureError(f"registration refused: {result_meaning(code)}")
@@ -196,8 +205,8 @@ class ZvtTerminal(PaymentTerminal):
             code = 0x00
         else:
             code = None
-        if st is not None and st.amount_minor is not None and st.currency:
-            amount = Money(st.amount_minor, st.currency)
+        if st is not None and st.amount_minor is not None:
+            amount = Money(st.amount_minor, st.currency or amount.currency)
         return PaymentResult(
             outcome=_outcome(code),
             operation=operation,
@@ -220,7 +229,7 @@ class ZvtTerminal(PaymentTerminal):
         return self._result(request.operation, request.amount, ex)
 
     def _terminal_last_transaction(self) -> PaymentResult | None:
-        ex = self._run(cmd.repeat_receipt(self.options.password))
+        ex = self._query(cmd.repeat_receipt(self.options.password))
         if ex.refused is not None or ex.abort_code is not None:
             code = ex.refused if ex.refused is not None else ex.abort_code
             raise DeviceFailureError(f"last transaction not available: {result_meaning(code)}")
@@ -230,7 +239,7 @@ class ZvtTerminal(PaymentTerminal):
         return self._result(Operation.SALE, Money(0, self.options.currency), ex)
 
     def _terminal_status(self) -> TerminalStatus:
-        ex = self._run(cmd.status_enquiry(self.options.password))
+        ex = self._query(cmd.status_enquiry(self.options.password))
         code = ex.status.result_code if ex.status else ex.refused
         return TerminalStatus(
             ready=code == 0x00,

@@ -420,6 +420,7 @@ class ZvtTerminalSim:
             + encode_bmp(0x04, encode_bcd(max(total, 0), 6))
             + encode_bmp(0x0B, encode_bcd(state.trace, 3))
             + encode_bmp(0x29, encode_bcd(int(self.terminal_id), 4))
+            + encode_bmp(0x49, cmd.currency_bcd(self.currency))
         )
         self._send(ch, Apdu(0x04, 0x0F, data))
         self._send(ch, Apdu(0x06, 0xD1, b"\xff" + f"END OF DAY total {total}".encode()))
