@@ -10,7 +10,7 @@ from typing import Literal
 import serial
 from pydantic import Field, model_validator
 
-from drivers.base import DeviceFailureError, DeviceOfflineError, DeviceOptions, NoHardwareError
+from drivers.base import DeviceError, DeviceFailureError, DeviceOfflineError, DeviceOptions, NoHardwareError
 from drivers.payment.messages import display_text, result_meaning
 from drivers.payment.model import (
     DisplayText,
@@ -170,9 +170,11 @@ class ZvtTerminal(PaymentTerminal):
             raise DeviceFailureError(f"registration refused: {result_meaning(code)}")
 
     def _terminal_log_off(self) -> None:
+        if self._channel is None:  # no connection: nothing to log off from
+            return
         try:
             self._session().run(cmd.LOG_OFF, until_done=False)
-        except (DeviceOfflineError, DeviceFailureError) as exc:
+        except DeviceError as exc:
             log.info("%s: log-off not acknowledged (%s)", self.name, exc)
 
     def _request_apdu(self, request: PaymentRequest) -> cmd.Apdu:

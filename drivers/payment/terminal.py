@@ -237,16 +237,15 @@ class PaymentTerminal(Device):
     def _reconcile_pending(self) -> list[JournalEntry]:
         journal = self._open_journal()
         pending = journal.pending()
-        settled = []
+        if not pending:
+            return []
         # Only the newest intent can be the terminal's last transaction; an older one (there should
-        # never be one) cannot be matched any more.
-        for entry in pending[:-1]:
+        # never be one: each result or review is written before the next intent) cannot be matched.
+        *older, newest = pending
+        for entry in older:
             self._needs_review(entry, "older unfinished intent, cannot be matched")
-        for entry in pending[-1:]:
-            self._resolve(entry, "unfinished at start")
-        for entry in pending:
-            settled.append(journal.get(entry.idempotency_key))
-        return [e for e in settled if e is not None]
+        self._resolve(newest, "unfinished at start")
+        return [e for e in map(journal.get, (p.idempotency_key for p in pending)) if e is not None]
 
     def _open_journal(self) -> PaymentJournal:
         if self.journal is None:

@@ -445,6 +445,8 @@ class SimServer:
         return self
 
     def stop(self) -> None:
+        if self._stop.is_set():
+            return
         self._stop.set()
         self._interrupt.set()
         if self._thread is not None:

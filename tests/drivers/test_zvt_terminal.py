@@ -4,9 +4,18 @@ over TCP and over a real pty pair (pyserial on the slave side)."""
 import pytest
 
 from drivers.base import Health
-from drivers.payment.journal import EntryState, ResolvedBy
+from drivers.payment.drivers import ZvtTerminal
+from drivers.payment.journal import EntryState, PaymentJournal, ResolvedBy
 from drivers.payment.messages import GuestMessage
-from drivers.payment.model import DisplayText, Money, Operation, Outcome, ReceiptLine, ReviewNeeded
+from drivers.payment.model import (
+    DisplayText,
+    Money,
+    Operation,
+    Outcome,
+    PaymentRequest,
+    ReceiptLine,
+    ReviewNeeded,
+)
 from tests.drivers.zvt_rig import make_rig
 
 pytestmark = pytest.mark.timeout(30)
@@ -178,34 +187,51 @@ def test_foreign_currency_is_refused_before_any_intent(rig):
     assert rig.terminal.journal.get("k-idr") is None
 
 
-def test_unfinished_intent_found_at_start_is_reconciled(tmp_path):
-    # A kiosk wrote its intent, then died before asking the terminal: never performed.
-    r = make_rig("tcp", tmp_path)
-    r.terminal.sale(Money(1_000, EUR), "b").result(10)
-    r.terminal.shutdown()
-    from drivers.payment.journal import PaymentJournal
-    from drivers.payment.model import PaymentRequest
+def restart_kiosk(rig):
+    """The kiosk process is gone (its journal stays); a new one starts and reconciles on enable."""
+    rig.terminal.shutdown()
+    rig.terminal = ZvtTerminal("terminal", rig.terminal.options)
+    rig.terminal.subscribe(rig.on_event)
+    rig.terminal.start().result(10)
 
-    journal = PaymentJournal(tmp_path / "kiosk" / "payments.sqlite3")
-    journal.begin(PaymentRequest(Operation.SALE, Money(2_000, EUR), "b", "crashed"), "terminal", 1, True)
-    journal.begin(PaymentRequest(Operation.SALE, Money(3_000, EUR), "b", "blind"), "terminal", None, False)
-    journal.close()
-    r2 = make_rig("tcp", tmp_path / "again", start=False)
-    r2.server.stop()
-    r2.terminal.options = r2.terminal.options.model_copy(
-        update={"journal_path": tmp_path / "kiosk" / "payments.sqlite3", "port": r.server.port}
+
+def write_intent(rig, key, minor, prior_trace, prior_known):
+    journal = PaymentJournal(rig.terminal.options.journal_path)
+    journal.begin(
+        PaymentRequest(Operation.SALE, Money(minor, EUR), "b", key), "terminal", prior_trace, prior_known
     )
-    r2.terminal.subscribe(r2.on_event)
-    r2.terminal.start().result(10)
-    try:
-        journal = r2.terminal.journal
-        crashed, blind = journal.get("crashed"), journal.get("blind")
-        # The older intent cannot be matched any more; the newest is checked against the terminal:
-        # its last transaction is not ours and we had no baseline, so staff must look.
-        assert crashed.state is EntryState.NEEDS_REVIEW
-        assert blind.state is EntryState.NEEDS_REVIEW
-        assert {e.idempotency_key for e in r2.data(ReviewNeeded)} == {"crashed", "blind"}
-        assert len(charges(r)) == 1
-    finally:
-        r2.terminal.shutdown()
-        r.server.stop()
+    journal.close()
+
+
+def test_intent_the_terminal_never_saw_is_reconciled_as_not_performed(rig):
+    sale = rig.terminal.sale(Money(1_000, EUR), "b").result(10)
+    write_intent(rig, "died-before-sending", 2_000, sale.trace_no, True)
+    restart_kiosk(rig)
+    entry = rig.terminal.journal.get("died-before-sending")
+    assert entry.state is EntryState.RECORDED and entry.resolved_by is ResolvedBy.RECONCILE
+    assert entry.result.outcome is Outcome.ABORTED
+    assert len(charges(rig)) == 1
+
+
+def test_intent_that_cannot_be_matched_goes_to_staff(rig):
+    rig.terminal.sale(Money(1_000, EUR), "b").result(10)
+    write_intent(rig, "older", 2_000, 1, True)
+    write_intent(rig, "no-baseline", 3_000, None, False)
+    restart_kiosk(rig)
+    journal = rig.terminal.journal
+    assert journal.get("older").state is EntryState.NEEDS_REVIEW  # only the newest can be the last
+    assert journal.get("no-baseline").state is EntryState.NEEDS_REVIEW
+    assert {e.idempotency_key for e in rig.data(ReviewNeeded)} == {"older", "no-baseline"}
+    assert {e.idempotency_key for e in journal.needs_review()} == {"older", "no-baseline"}
+
+
+def test_terminal_gone_mid_transaction_needs_review(rig):
+    rig.sim.script("timeout")
+    future = rig.terminal.sale(Money(1_000, EUR), "b", "key-gone")
+    assert rig.seen_display(0x0A).wait(5)
+    rig.server.stop()
+    result = future.result(10)
+    assert result.outcome is Outcome.UNKNOWN
+    assert result.guest_message is GuestMessage.UNKNOWN
+    assert rig.terminal.journal.get("key-gone").state is EntryState.NEEDS_REVIEW
+    assert [e.idempotency_key for e in rig.data(ReviewNeeded)] == ["key-gone"]

@@ -39,7 +39,7 @@ class Rig:
 
     def close(self) -> None:
         self.terminal.shutdown()
-        self.server.stop()
+        self.server.stop()  # stopping twice is harmless
 
 
 def make_rig(transport: str, tmp: Path, *, start: bool = True, **sim_options: object) -> Rig:
