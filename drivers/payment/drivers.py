@@ -250,6 +250,18 @@ class ZvtTerminal(PaymentTerminal):
             terminal_id=ex.status.terminal_id if ex.status else "",
         )
 
+    def _terminal_diagnosis(self) -> TerminalStatus:
+        ex = self._run(cmd.diagnosis(self.options.password))
+        code = ex.refused if ex.refused is not None else ex.abort_code
+        if code is None:
+            code = ex.status.result_code if ex.status and ex.status.result_code is not None else 0x00
+        return TerminalStatus(
+            ready=code == 0x00,
+            code=code,
+            meaning="host reachable" if code == 0x00 else result_meaning(code),
+            terminal_id=ex.status.terminal_id if ex.status else "",
+        )
+
     def _terminal_end_of_day(self) -> PaymentResult:
         ex = self._run(cmd.end_of_day(self.options.password))
         return self._result(Operation.END_OF_DAY, Money(0, self.options.currency), ex)

@@ -61,6 +61,11 @@ class TraceBaseline:
 UNKNOWN_BASELINE = TraceBaseline(False)
 
 
+def _describe(exc: Exception) -> str:
+    code = exc.code if isinstance(exc, DeviceError) else type(exc).__name__
+    return f"{code}: {exc}"
+
+
 def match_last_transaction(entry: JournalEntry, last: PaymentResult | None) -> bool | None:
     """Did the terminal perform ``entry``? True / False, or None when that cannot be told."""
     if last is None:
@@ -129,6 +134,10 @@ class PaymentTerminal(Device):
     def status(self) -> Future[TerminalStatus]:
         return self.submit(self._enabled_call, self._terminal_status)
 
+    def diagnosis(self) -> Future[TerminalStatus]:
+        """Let the terminal check its line to the payment host (slower than ``status``)."""
+        return self.submit(self._enabled_call, self._terminal_diagnosis)
+
     def last_transaction(self) -> Future[PaymentResult | None]:
         """The terminal's own record of its last transaction (diagnostics, reconciliation)."""
         return self.submit(self._enabled_call, self._terminal_last_transaction)
@@ -174,14 +183,26 @@ class PaymentTerminal(Device):
         self._abort_requested.clear()
         try:
             result = self._terminal_transaction(request).for_request(request)
-        except DeviceError as exc:
-            log.warning("%s: %s %s ended without a result (%s); reconciling", self.name,
-                        request.operation, request.idempotency_key, exc)  # fmt: skip
-            return self._resolve(entry, f"{exc.code}: {exc}")
+        except Exception as exc:  # whatever broke after the intent, the charge may have happened
+            log.warning(
+                "%s: %s %s ended without a result (%s); reconciling",
+                self.name,
+                request.operation,
+                request.idempotency_key,
+                _describe(exc),
+                exc_info=not isinstance(exc, DeviceError),  # a bug shows its traceback
+            )
+            return self._resolve(entry, _describe(exc))
         journal.finish(request.idempotency_key, result, ResolvedBy.LIVE)
         self._note(result)
-        log.info("%s: %s %s -> %s (%s)", self.name, request.operation, request.idempotency_key,
-                 result.outcome, result.meaning)  # fmt: skip
+        log.info(
+            "%s: %s %s -> %s (%s)",
+            self.name,
+            request.operation,
+            request.idempotency_key,
+            result.outcome,
+            result.meaning,
+        )
         return result
 
     def _note(self, result: PaymentResult) -> None:
@@ -193,8 +214,8 @@ class PaymentTerminal(Device):
             if recover:
                 self._terminal_recover()
             last = self._terminal_last_transaction()
-        except DeviceError as exc:
-            log.warning("%s: last transaction not readable (%s)", self.name, exc)
+        except Exception as exc:
+            log.warning("%s: last transaction not readable (%s)", self.name, _describe(exc))
             self._baseline = UNKNOWN_BASELINE
             return
         self._baseline = TraceBaseline(True, last.trace_no if last else None)
@@ -205,9 +226,9 @@ class PaymentTerminal(Device):
         try:
             self._terminal_recover()
             last = self._terminal_last_transaction()
-        except DeviceError as exc:
+        except Exception as exc:
             self._baseline = UNKNOWN_BASELINE
-            return self._needs_review(entry, f"{reason}; terminal not readable: {exc.code}: {exc}")
+            return self._needs_review(entry, f"{reason}; terminal not readable: {_describe(exc)}")
         self._baseline = TraceBaseline(True, last.trace_no if last else None)
         performed = match_last_transaction(entry, last)
         if performed is None:
@@ -308,6 +329,9 @@ class PaymentTerminal(Device):
         raise NotImplementedError
 
     def _terminal_status(self) -> TerminalStatus:
+        raise NotImplementedError
+
+    def _terminal_diagnosis(self) -> TerminalStatus:
         raise NotImplementedError
 
     def _terminal_end_of_day(self) -> PaymentResult:

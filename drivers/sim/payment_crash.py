@@ -79,8 +79,20 @@ class CrashRig:
         amount = 100 + self.random.randrange(100_000)
         by_step = self.random.random() < 0.7
         port, journal = str(self.server.port), str(self.journal_path)
-        cmd = [sys.executable, "-m", "drivers.sim.payment_crash", "child", "--port", port,
-               "--journal", journal, "--amount", str(amount), "--key", f"soak-{n}"]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "drivers.sim.payment_crash",
+            "child",
+            "--port",
+            port,
+            "--journal",
+            journal,
+            "--amount",
+            str(amount),
+            "--key",
+            f"soak-{n}",
+        ]
         with self._lock:
             self._sent = 0
             self._kill_at = self.random.randint(1, MAX_KILL_STEP) if by_step else None

@@ -222,6 +222,13 @@ class ZvtTerminalSim:
             self._send(ch, Apdu(0x06, 0x0F))
         elif kind == (0x06, 0x50):
             self._end_of_day(ch)
+        elif kind == (0x06, 0x70):
+            ch.send(ACK)
+            self._display(ch, 0x04)  # waiting for the host
+            self._pause(ch, self.step_s)
+            tid = encode_bcd(int(self.terminal_id), 4)
+            self._send(ch, Apdu(0x04, 0x0F, encode_bmp(0x27, b"\x00") + encode_bmp(0x29, tid)))
+            self._send(ch, Apdu(0x06, 0x0F))
         elif kind in ((0x06, 0x02), (0x06, 0xB0), (0x80, 0x00)):
             if msg.cls != 0x80:
                 ch.send(ACK)

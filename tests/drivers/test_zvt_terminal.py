@@ -89,6 +89,7 @@ def test_end_of_day_status_and_health(rig):
     assert eod.outcome is Outcome.APPROVED and eod.amount == Money(3_000, EUR)
     status = rig.terminal.status().result(10)
     assert status.ready and status.terminal_id == "52500001"
+    assert rig.terminal.diagnosis().result(10).ready
     assert rig.terminal.check_health().result(10).health is Health.OK
 
 

@@ -228,3 +228,27 @@ def test_status_information_masks_a_full_card_number():
     info = cmd.parse_status_information(data)
     assert info.masked_pan == "************1111"
     assert info.result_code == 0
+
+
+def test_intermediate_status_with_display_lines_and_text_block():
+    texts = Tlv(0x24, children=(Tlv(0x07, b"Karte einstecken"), Tlv(0x07, b"Insert card")))
+    data = bytes([0x0A, 0x00]) + encode_bmp(0x06, encode_tlv([texts]))
+    assert cmd.parse_intermediate_status(data) == cmd.IntermediateStatus(
+        0x0A, ("Karte einstecken", "Insert card")
+    )
+    assert cmd.parse_intermediate_status(b"\x0b") == cmd.IntermediateStatus(0x0B)
+    block = Tlv(
+        0x25, children=(Tlv(0x09, b"\x01"), Tlv(0x07, b"MERCHANT COPY"), Tlv(0x07, b"Total 1.00\x00"))
+    )
+    assert cmd.parse_text_block(encode_bmp(0x06, encode_tlv([block]))) == (
+        "merchant",
+        ["MERCHANT COPY", "Total 1.00"],
+    )
+    assert cmd.parse_print_line(b"\xffTHANK YOU") == "THANK YOU"
+
+
+def test_unknown_currency_in_status_information_is_left_open():
+    info = cmd.parse_status_information(
+        encode_bmp(0x49, encode_bcd(999, 2)) + encode_bmp(0x04, encode_bcd(5, 6))
+    )
+    assert (info.currency, info.amount_minor) == (None, 5)

@@ -98,6 +98,11 @@ def end_of_day(password: str) -> Apdu:
     return Apdu(0x06, 0x50, password_bcd(password))
 
 
+def diagnosis(password: str) -> Apdu:
+    """The terminal checks its connection to the payment host."""
+    return Apdu(0x06, 0x70, password_bcd(password))
+
+
 def status_enquiry(password: str) -> Apdu:
     return Apdu(0x05, 0x01, password_bcd(password))
 
@@ -152,10 +157,8 @@ class StatusInformation:
 
 def parse_status_information(data: bytes) -> StatusInformation:
     f = parse_bmps(data)
-    currency = None
-    if 0x49 in f:
-        num = decode_bcd(f[0x49])
-        currency = CURRENCY_ALPHA.get(num, f"{num:03d}")
+    # A currency the driver does not know stays None: the request's currency applies.
+    currency = CURRENCY_ALPHA.get(decode_bcd(f[0x49])) if 0x49 in f else None
     return StatusInformation(
         result_code=f[0x27][0] if 0x27 in f else None,
         amount_minor=decode_bcd(f[0x04]) if 0x04 in f else None,
