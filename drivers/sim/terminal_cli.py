@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="",
         help="comma-separated outcomes for the next transactions, e.g. 'decline:05,abort,drop'; "
         "then every transaction is approved. Outcomes: approve, decline[:CODE], abort, "
-        "card_removed[:CODE], pin_wait[:SECONDS], timeout, nak, bad_crc, drop",
+        "card_removed[:CODE], pin_wait[:SECONDS], timeout, nak[:CODE], bad_crc, drop "
+        "(CODE: a ZVT result code in hex, e.g. 05)",
     )
     p.add_argument("--step", type=float, default=0.3, help="seconds per terminal step (card, PIN, host)")
     p.add_argument("--currency", default="EUR")

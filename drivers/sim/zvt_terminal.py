@@ -151,8 +151,6 @@ class ZvtTerminalSim:
         self.default = Scenario()
         self._script: deque[Scenario] = deque()
         self._lock = threading.Lock()
-        self.busy_s = 0.0  # time spent working (not in scripted waits), for the benchmark
-        self._waited = 0.0
         self._abort = False
         # Called with every message the terminal sends (not its ACKs): lets tests act at a step.
         self.on_send: Callable[[Apdu], None] | None = None
@@ -188,14 +186,10 @@ class ZvtTerminalSim:
                 continue
             if msg is None:
                 continue
-            started = time.perf_counter()
-            self._waited = 0.0
             try:
                 self._dispatch(ch, msg)
             except _EcrGone:
                 log.info("sim: the kiosk stopped answering")
-            finally:
-                self.busy_s += time.perf_counter() - started - self._waited
 
     def _dispatch(self, ch: Channel, msg: Apdu) -> None:
         kind = msg.command
@@ -257,13 +251,11 @@ class ZvtTerminalSim:
     def _pause(self, ch: Channel, seconds: float) -> None:
         """A scripted wait, during which the kiosk may send 06 B0 (abort)."""
         end = time.monotonic() + seconds
-        begun = time.perf_counter()
         while (remaining := end - time.monotonic()) > 0 and not self._abort:
             reply = ch.receive(min(remaining, 0.02))
             if reply is not None and reply.command == (0x06, 0xB0):
                 self._abort = True
                 ch.send(ACK)
-        self._waited += time.perf_counter() - begun
 
     def _display(self, ch: Channel, code: int) -> None:
         self._send(ch, Apdu(0x04, 0xFF, bytes([code, 0x00])))

@@ -114,19 +114,24 @@ class FdLink:
 
 
 class Channel(ABC):
-    """Sends and receives whole APDUs; counts the bytes that crossed the wire."""
+    """Sends and receives whole APDUs; counts the bytes that crossed the wire and the waiting."""
 
     def __init__(self, link: ByteLink) -> None:
         self.link = link
         self.bytes_out = 0
         self.bytes_in = 0
+        self.read_wait_s = 0.0  # time spent waiting for the peer: what is not our own overhead
 
     def _write(self, data: bytes) -> None:
         self.bytes_out += len(data)
         self.link.write(data)
 
     def _read(self, timeout: float) -> bytes:
-        data = self.link.read(timeout)
+        started = time.perf_counter()
+        try:
+            data = self.link.read(timeout)
+        finally:
+            self.read_wait_s += time.perf_counter() - started
         self.bytes_in += len(data)
         return data
 
