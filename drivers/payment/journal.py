@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from drivers.payment.model import Money, Operation, PaymentRequest, PaymentResult
 
@@ -195,7 +196,7 @@ class PaymentJournal:
         return [self._entry(row) for row in rows]
 
     @staticmethod
-    def _entry(row: tuple) -> JournalEntry:  # type: ignore[type-arg]
+    def _entry(row: tuple[Any, ...]) -> JournalEntry:
         (id_, key, terminal, op, minor, currency, ref, orig_receipt, orig_trace, prior, known, state,
          created, result, resolved_by, reason, acked) = row  # fmt: skip
         request = PaymentRequest(Operation(op), Money(minor, currency), ref, key, orig_receipt, orig_trace)

@@ -129,7 +129,7 @@ class PaymentTerminal(Device):
         self._abort_requested.set()
 
     def end_of_day(self) -> Future[PaymentResult]:
-        return self.submit(self._enabled_call, self._terminal_end_of_day)
+        return self.submit(self._run_end_of_day)
 
     def status(self) -> Future[TerminalStatus]:
         return self.submit(self._enabled_call, self._terminal_status)
@@ -205,6 +205,14 @@ class PaymentTerminal(Device):
         )
         return result
 
+    def _run_end_of_day(self) -> PaymentResult:
+        self._require_enabled()
+        # End of day takes a trace number too; until its result is in, the baseline is unknown.
+        self._baseline = UNKNOWN_BASELINE
+        result = self._terminal_end_of_day()
+        self._note(result)
+        return result
+
     def _note(self, result: PaymentResult) -> None:
         if result.trace_no is not None:
             self._baseline = TraceBaseline(True, result.trace_no)
@@ -233,8 +241,7 @@ class PaymentTerminal(Device):
         performed = match_last_transaction(entry, last)
         if performed is None:
             return self._needs_review(entry, f"{reason}; the terminal's last transaction does not match")
-        if performed:
-            assert last is not None
+        if performed and last is not None:
             result = last.for_request(request)
         else:
             result = PaymentResult(

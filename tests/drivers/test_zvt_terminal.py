@@ -236,3 +236,12 @@ def test_terminal_gone_mid_transaction_needs_review(rig):
     assert result.guest_message is GuestMessage.UNKNOWN
     assert rig.terminal.journal.get("key-gone").state is EntryState.NEEDS_REVIEW
     assert [e.idempotency_key for e in rig.data(ReviewNeeded)] == ["key-gone"]
+
+
+def test_end_of_day_moves_the_baseline_so_reconciliation_stays_exact(rig):
+    rig.terminal.sale(Money(1_000, EUR), "b").result(10)
+    rig.terminal.end_of_day().result(10)  # takes a trace number of its own
+    rig.sim.script("timeout")
+    result = rig.terminal.sale(Money(1_000, EUR), "b", "after-eod").result(10)
+    assert result.outcome is Outcome.ABORTED  # not performed, told apart without staff
+    assert rig.terminal.journal.get("after-eod").state is EntryState.RECORDED
