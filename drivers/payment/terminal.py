@@ -66,13 +66,27 @@ def _describe(exc: Exception) -> str:
     return f"{code}: {exc}"
 
 
+TRACE_MODULO = 1_000_000  # trace numbers are 6 BCD digits and wrap around
+
+
+def _newer(trace_no: int, prior: int | None) -> bool:
+    if prior is None:
+        return True
+    return 0 < (trace_no - prior) % TRACE_MODULO < TRACE_MODULO // 2
+
+
 def match_last_transaction(entry: JournalEntry, last: PaymentResult | None) -> bool | None:
-    """Did the terminal perform ``entry``? True / False, or None when that cannot be told."""
+    """Did the terminal perform ``entry``? True / False, or None when that cannot be told.
+
+    Ours is the terminal's last transaction only if it is *newer* than the trace number known when
+    the intent was written (other operations, e.g. end of day, take trace numbers too) and it is
+    for our amount.
+    """
     if last is None:
         return False  # the terminal has no transaction at all
-    if not entry.prior_known:
+    if not entry.prior_known or last.trace_no is None:
         return None
-    if last.trace_no == entry.prior_trace:
+    if not _newer(last.trace_no, entry.prior_trace):
         return False
     return True if last.amount == entry.request.amount else None
 

@@ -129,6 +129,8 @@ def test_journal_file_holds_no_full_card_number(journal):
     [
         (True, 7, 8, 10_000, True),  # new trace, our amount: ours, performed
         (True, 7, 7, 10_000, False),  # terminal's last is still the one before ours: never ran
+        (True, 8, 7, 10_000, False),  # older than what we knew (end of day took 8): never ran
+        (True, 999_999, 1, 10_000, True),  # trace numbers wrap around
         (True, None, 1, 10_000, True),  # first transaction ever
         (True, 7, 9, 5_000, None),  # something else happened: staff
         (False, None, 8, 10_000, None),  # we did not know where the terminal stood: staff
@@ -139,6 +141,7 @@ def test_match_last_transaction(tmp_path, prior_known, prior, last_trace, last_a
     entry = j.begin(request(), "term", prior, prior_known)
     last = replace(approved(request(minor=last_amount)), trace_no=last_trace)
     assert match_last_transaction(entry, last) is expected
+    assert match_last_transaction(entry, replace(last, trace_no=None)) is None
     assert match_last_transaction(entry, None) is False  # a terminal without transactions
     j.close()
 
