@@ -200,6 +200,9 @@ class FramedChannel(Channel):
         self._signals: deque[Signal] = deque()
         self._frames: deque[bytes] = deque()
         self._last_byte = 0.0
+        # The last frame taken since we last sent one: ZVT is strict ping-pong, so the same frame
+        # again before we have answered is the peer repeating it because our ACK got lost.
+        self._last_taken: bytes | None = None
 
     def _pump(self, timeout: float) -> None:
         if self._decoder.in_frame:
@@ -224,12 +227,15 @@ class FramedChannel(Channel):
             self._write(bytes([NAK_BYTE]))
         elif frame.crc_ok:
             self._write(bytes([ACK_BYTE]))
-            self._frames.append(frame.payload)
+            if frame.payload != self._last_taken:
+                self._frames.append(frame.payload)
+                self._last_taken = frame.payload
         else:
             self._write(bytes([NAK_BYTE]))
 
     def send(self, apdu: Apdu) -> None:
         payload = apdu.encode()
+        self._last_taken = None
         nak_seen = False
         for _ in range(1 + self.retries):
             corrupt = self.corrupt_outgoing > 0
