@@ -10,12 +10,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal
 
 from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_currency, get_currency_precision
 from PIL import Image
 
+from drivers.money import Money, format_money
 from drivers.printer.document import (
     Barcode,
     Cut,
@@ -35,32 +34,12 @@ Translate = Callable[[str], str]
 
 # CLDR's currency spacing: a space between a letter symbol and the digits ("Rp 1.250.000,00",
 # "IDR 1,250,000.00"); Babel's format_currency leaves it out.
-_CURRENCY_SPACING = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 # More than four digits in a row (spaces allowed) could be a card number.
 _CARD_DIGITS = re.compile(r"\d(?:[ -]?\d){4,}")
 
 
 def _identity(msgid: str) -> str:
     return msgid
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in integer minor units of an ISO 4217 currency (IDR 1,250,000.00 = 125000000)."""
-
-    minor: int
-    currency: str
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.minor, int) or isinstance(self.minor, bool):
-            raise TypeError(f"Money.minor must be an int of minor units, not {self.minor!r}")
-        if not re.fullmatch(r"[A-Z]{3}", self.currency):
-            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
-
-
-def format_money(money: Money, locale: str) -> str:
-    amount = Decimal(money.minor).scaleb(-get_currency_precision(money.currency))
-    return _CURRENCY_SPACING.sub(" ", format_currency(amount, money.currency, locale=locale))
 
 
 @dataclass(frozen=True)
