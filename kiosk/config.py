@@ -51,6 +51,36 @@ class StoreSection(_Section):
     path: Path = Path("var/kiosk.sqlite3")
 
 
+class CheckinSection(_Section):
+    """How the guest journey behaves at this property."""
+
+    # Seconds without a touch before "Are you still there?", then seconds before the session is wiped.
+    inactivity_s: float = Field(45.0, gt=0, le=600)
+    still_there_s: float = Field(15.0, gt=0, le=120)
+    # Seconds the finish screen stays before the kiosk returns to its welcome screen.
+    finish_s: float = Field(20.0, gt=0, le=300)
+    # Identity check against the booking: required, optional (the guest may skip), or off.
+    identity: Literal["required", "optional", "off"] = "required"
+    # An ID document without a machine-readable zone (an Indonesian KTP): a photo for the desk to
+    # check later, or ask for staff.
+    id_without_mrz: Literal["photo", "staff"] = "photo"
+    # The version of the house terms and privacy notice the guest accepts (stored with the check-in).
+    terms_version: str = Field("2026-01", min_length=1, max_length=32)
+
+
+class BrandingSection(_Section):
+    """The property's look on the kiosk; paths are relative to the project folder."""
+
+    logo: Path | None = None
+    hero_image: Path | None = None
+    # Colours as #rrggbb: the main action, the headings, the background.
+    primary: str = Field("#0f6e6e", pattern=r"^#[0-9a-fA-F]{6}$")
+    ink: str = Field("#1d2b36", pattern=r"^#[0-9a-fA-F]{6}$")
+    background: str = Field("#f7f4ee", pattern=r"^#[0-9a-fA-F]{6}$")
+    # The welcome line per language; empty: the built-in translated welcome.
+    welcome: dict[Literal["en", "id"], str] = Field(default_factory=dict)
+
+
 class DeviceSection(_Section):
     kind: str
     driver: str
@@ -78,6 +108,8 @@ class KioskSettings(BaseSettings):
     kiosk: KioskSection = Field(default_factory=KioskSection)
     server: ServerSection = Field(default_factory=ServerSection)
     store: StoreSection = Field(default_factory=StoreSection)
+    checkin: CheckinSection = Field(default_factory=CheckinSection)
+    branding: BrandingSection = Field(default_factory=BrandingSection)
     devices: dict[str, DeviceSection] = Field(default_factory=dict)
 
     @classmethod

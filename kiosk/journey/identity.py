@@ -1,0 +1,50 @@
+"""Does a scanned passport or ID card belong to the guest on the booking?
+
+Names follow the server's rules (``frontoffice/services/names.py``: case, accents, spacing,
+punctuation and word order ignored, single-word names allowed) through the kiosk's copy of its
+tokeniser in ``kiosk.names``; the whole-name comparison below is the server's
+``full_name_matches``, which ``kiosk.names`` does not carry.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from kiosk.frontdesk import Guest
+from kiosk.journey.ports import ScannedDocument
+from kiosk.names import tokens
+
+MRZ_KINDS = frozenset({"td1", "td2", "td3", "mrv_a", "mrv_b", "aamva_dl", "aamva_id"})
+
+
+class Verdict(enum.StrEnum):
+    MATCH = "match"
+    UNREADABLE = "unreadable"  # not a document, or its check digits fail
+    EXPIRED = "expired"
+    MISMATCH = "mismatch"  # another person's name or birth date
+
+
+def full_name_matches(surname_a: str, given_a: str, surname_b: str, given_b: str) -> bool:
+    """Do two full names name the same person, whichever word was filed as surname?"""
+    a = tokens(f"{given_a} {surname_a}")
+    b = tokens(f"{given_b} {surname_b}")
+    return bool(a) and (sorted(a) == sorted(b) or "".join(sorted(a)) == "".join(sorted(b)))
+
+
+def is_identity_document(doc: ScannedDocument) -> bool:
+    return str(doc.kind) in MRZ_KINDS
+
+
+def verify(doc: ScannedDocument, guest: Guest, business_date: date) -> Verdict:
+    """Never a silent pass: anything but a readable, unexpired document of this guest fails."""
+    if not doc.valid or not is_identity_document(doc):
+        return Verdict.UNREADABLE
+    f = doc.fields
+    if f.expiry_date is not None and f.expiry_date < business_date:
+        return Verdict.EXPIRED
+    if not full_name_matches(f.surname, f.given_names, guest.surname, guest.given_names):
+        return Verdict.MISMATCH
+    if guest.birth_date is not None and f.birth_date is not None and guest.birth_date != f.birth_date:
+        return Verdict.MISMATCH
+    return Verdict.MATCH
