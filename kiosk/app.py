@@ -1,98 +1,230 @@
-"""The kiosk application: for now one screen that shows whether it reached the front office."""
+"""The kiosk application: the check-in journey on a touchscreen.
+
+The journey (``kiosk.journey``) decides; this file wires it to Kivy: blocking work runs on a small
+thread pool and its results come back through the Clock, a tick drives the timeouts, and every
+journey change re-renders the chrome (hotel, language, Help, Back), the current screen and the
+overlays. Screens and their .kv are loaded the first time they are needed.
+"""
 
 from __future__ import annotations
 
-import threading
-from typing import Any
+import importlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
-from kivy.properties import StringProperty
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.widget import Widget
 
+from drivers.base import Device
 from kiosk.config import KioskSettings
-from kiosk.serverapi import ServerClient, ServerError
+from kiosk.devices import build_devices
+from kiosk.frontdesk import FrontDesk
+from kiosk.i18n import LANGUAGE_NAMES, translate
+from kiosk.i18n.live import tr
+from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
+from kiosk.journey.ports import CardTerminal, FrontOffice, ReceiptPrinter
+from kiosk.screens.base import HERE, JourneyScreen, Theme, register_fonts
+from kiosk.serverapi import ServerClient
 
-RETRY_S = 5.0
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-Builder.load_string(
-    """
-<StatusScreen>:
-    orientation: "vertical"
-    padding: dp(48)
-    spacing: dp(16)
-    canvas.before:
-        Color:
-            rgba: 0.98, 0.97, 0.95, 1
-        Rectangle:
-            pos: self.pos
-            size: self.size
-    Label:
-        text: "Sambut"
-        font_size: sp(64)
-        bold: True
-        color: 0.12, 0.25, 0.35, 1
-    Label:
-        text: root.title
-        font_size: sp(32)
-        color: 0.15, 0.15, 0.15, 1
-    Label:
-        text: root.detail
-        font_size: sp(20)
-        color: 0.35, 0.35, 0.35, 1
-        text_size: self.width, None
-        halign: "center"
-"""
-)
+# Screen module per journey step; PAYING shares the payment screen.
+SCREENS: dict[Step, str] = {
+    Step.ATTRACT: "attract",
+    Step.FIND: "find",
+    Step.ENTER_CODE: "enter_code",
+    Step.ENTER_NAME: "enter_name",
+    Step.CHOOSE: "choose",
+    Step.IDENTITY: "identity",
+    Step.ID_PHOTO: "id_photo",
+    Step.REGISTRATION: "registration",
+    Step.SIGNATURE: "signature",
+    Step.ROOM: "room",
+    Step.PAYMENT: "payment",
+    Step.PAYING: "payment",
+    Step.FINISH: "finish",
+    Step.WAIT: "wait",
+    Step.PROBLEM: "problem",
+}
+OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
+TICK_S = 0.25
 
 
-class StatusScreen(BoxLayout):
-    title = StringProperty("Connecting to the front office…")
-    detail = StringProperty("")
+class KivyRunner:
+    """Blocking work on worker threads; results and device events back on the Kivy thread."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="journey")
+
+    def run(self, work: Callable[[], T], done: Callable[[T | None, BaseException | None], None]) -> None:
+        def job() -> None:
+            try:
+                result = work()
+            except Exception as exc:
+                error = exc
+                Clock.schedule_once(lambda _dt: done(None, error), 0)
+            else:
+                Clock.schedule_once(lambda _dt: done(result, None), 0)
+
+        self._pool.submit(job)
+
+    def post(self, fn: Callable[[], None]) -> None:
+        Clock.schedule_once(lambda _dt: fn(), 0)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class KioskRoot(FloatLayout):
+    """Chrome around the screens; every touch tells the journey the guest is still there."""
+
+    hotel = StringProperty("")
+    show_back = BooleanProperty(False)
+    show_chrome = BooleanProperty(True)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        App.get_running_app().journey.touch()
+        return super().on_touch_down(touch)
 
 
 class KioskApp(App):
-    def __init__(self, settings: KioskSettings, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        settings: KioskSettings,
+        *,
+        office: FrontOffice | None = None,
+        devices: dict[str, Device] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.settings = settings
-        self.client = ServerClient(settings)
-        self.status = StatusScreen()
-        self.connected = threading.Event()
         self.title = f"Sambut kiosk — {settings.kiosk.name}"
-
-    def build(self) -> StatusScreen:
-        Window.clearcolor = (0.98, 0.97, 0.95, 1)
-        Clock.schedule_once(lambda _dt: self._check_server(), 0)
-        return self.status
-
-    def _check_server(self) -> None:
-        # Network I/O off the UI thread; the answer comes back through the Clock.
-        threading.Thread(target=self._ask_server, name="whoami", daemon=True).start()
-
-    def _ask_server(self) -> None:
-        try:
-            me = self.client.whoami()
-        except ServerError as exc:
-            error = exc
-            Clock.schedule_once(lambda _dt: self._show_offline(error), 0)
-            return
-        Clock.schedule_once(lambda _dt: self._show_connected(me), 0)
-
-    def _show_connected(self, me: dict[str, Any]) -> None:
-        prop = me["property"]
-        self.status.title = prop["name"]
-        self.status.detail = (
-            f"Kiosk {me['name']} is connected to the front office at {self.client.base_url}.\n"
-            f"Business date {prop['business_date']} · {prop['timezone']} · {prop['currency']}"
+        self.theme = Theme(settings.branding)
+        self.languages = tuple(settings.kiosk.languages)
+        self.language_names = LANGUAGE_NAMES
+        self._client: ServerClient | None = None
+        if office is None:
+            self._client = ServerClient(settings)
+            office = FrontDesk(self._client)
+        self.office = office
+        self.devices = build_devices(settings) if devices is None else devices
+        self.runner = KivyRunner()
+        tr.switch(settings.kiosk.default_language)
+        terminal = self._device("payment")
+        printer = self._device("printer")
+        self.journey = CheckinJourney(
+            office,
+            self.runner,
+            settings.checkin,
+            terminal=terminal,  # type: ignore[arg-type]
+            printer=printer,  # type: ignore[arg-type]
+            clock=Clock.get_boottime,
+            translate=translate,
+            languages=self.languages,
         )
-        self.connected.set()
+        self.screens: dict[str, JourneyScreen] = {}
+        self.overlays: dict[str, Widget] = {}
+        self._generation = 0
+        self._language = ""
+        self._drawn_callbacks: list[Callable[[], None]] = []
 
-    def _show_offline(self, error: ServerError) -> None:
-        self.status.title = "The front office cannot be reached"
-        self.status.detail = f"{error} — trying again in {RETRY_S:.0f} s"
-        Clock.schedule_once(lambda _dt: self._check_server(), RETRY_S)
+    def _device(self, kind: str) -> CardTerminal | ReceiptPrinter | None:
+        for device in self.devices.values():
+            if device.kind == kind:
+                return device  # type: ignore[return-value]
+        return None
+
+    # -- start and stop --------------------------------------------------------------------------
+
+    def build(self) -> KioskRoot:
+        register_fonts()
+        Builder.load_file(str(HERE / "base.kv"))
+        Builder.load_file(str(HERE / "chrome.kv"))
+        Window.clearcolor = self.theme.background
+        if self.settings.kiosk.fullscreen:
+            # Kiosk mode: closing the window and Escape do nothing (staff use the admin mode).
+            Window.bind(on_request_close=lambda *_a, **_k: True)
+            Window.bind(on_keyboard=lambda _w, key, *_a: key == 27)
+        self.root_widget = KioskRoot()
+        self.manager: ScreenManager = self.root_widget.ids.screens
+        self.manager.transition = NoTransition()
+        self.journey.subscribe(self.render)
+        self.render()
+        Clock.schedule_interval(lambda _dt: self.journey.tick(), TICK_S)
+        self.journey.refresh_property()
+        for device in self.devices.values():
+            device.start().add_done_callback(lambda f, d=device: _log_start(d, f))
+        return self.root_widget
 
     def on_stop(self) -> None:
-        self.client.close()
+        self.runner.shutdown()
+        for device in self.devices.values():
+            device.close()
+        if self._client is not None:
+            self._client.close()
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def screen(self, name: str) -> JourneyScreen:
+        """The screen called ``name``, built (with its .kv) the first time."""
+        if name not in self.screens:
+            module = importlib.import_module(f"kiosk.screens.{name}")
+            screen = module.SCREEN(name=name)
+            self.screens[name] = screen
+            self.manager.add_widget(screen)
+        return self.screens[name]
+
+    def render(self) -> None:
+        j = self.journey
+        if j.language != tr.lang:
+            tr.switch(j.language)
+        if j.generation != self._generation:
+            self._generation = j.generation
+            for screen in self.screens.values():
+                screen.wipe()
+        root = self.root_widget
+        root.hotel = j.property.name if j.property else ""
+        root.show_back = j.step in BACK and j.overlay is Overlay.NONE
+        screen = self.screen(SCREENS[j.step])
+        screen.refresh()
+        if self.manager.current != screen.name:
+            self.manager.current = screen.name
+        for overlay, name in OVERLAYS.items():
+            widget = self.overlays.get(name)
+            if j.overlay is overlay:
+                if widget is None:
+                    module = importlib.import_module(f"kiosk.screens.{name}")
+                    widget = self.overlays[name] = module.OVERLAY()
+                if widget.parent is None:
+                    root.add_widget(widget)
+                widget.refresh()
+            elif widget is not None and widget.parent is not None:
+                root.remove_widget(widget)
+        self._after_draw()
+
+    def _after_draw(self) -> None:
+        if self._drawn_callbacks:
+            callbacks, self._drawn_callbacks = self._drawn_callbacks, []
+            # The frame with the new state is drawn at the end of this Clock tick.
+            Clock.schedule_once(lambda _dt: [cb() for cb in callbacks], 0)
+
+    def when_drawn(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the next journey change has been drawn (tour, tests, bench)."""
+        self._drawn_callbacks.append(callback)
+
+    def set_language(self, lang: str) -> None:
+        self.journey.set_language(lang)
+
+
+def _log_start(device: Device, future: Any) -> None:
+    if future.exception() is not None:
+        log.warning("device %s did not start: %s", device.name, future.exception())

@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "tour", help="write a screenshot of every screen to OUTDIR (uses Xvfb if there is no display)"
     )
     p.add_argument("outdir", type=Path)
+    p.add_argument("--size", default="1920x1080", help="window size WxH, e.g. 1080x1920 for portrait")
     p.set_defaults(func=run_tour)
 
 
@@ -62,13 +63,16 @@ def run_tour(args: argparse.Namespace) -> int:
             return 2
         return subprocess.call(wrapped, env={**os.environ})
     settings = load_settings()
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    settings.kiosk.window_size = (width, height)
     from kiosk import kivyenv
     from kiosk.devstack import local_server
 
     kivyenv.prepare(settings)
     from kiosk.tour import run as tour
 
-    with local_server(settings):
+    # Fresh demo data: the tour checks guests in and expects them not to be yet.
+    with local_server(settings, fresh=True):
         shots = tour(settings, args.outdir)
     print(f"{len(shots)} screenshots and index.html in {args.outdir}")
     return 0

@@ -134,15 +134,15 @@ def simulators(settings: KioskSettings) -> Iterator[None]:
 
 
 @contextmanager
-def local_server(settings: KioskSettings) -> Iterator[None]:
-    """Demo data from today, the server running in the background, a valid kiosk token."""
+def local_server(settings: KioskSettings, *, fresh: bool = False) -> Iterator[None]:
+    """Demo data from today (remade when ``fresh``), the server in the background, a kiosk token."""
     url = str(settings.server.url).rstrip("/")
     try:
         httpx.get(f"{url}/health", timeout=1)
         raise RuntimeError(f"something already answers on {url}; stop it first (or change server.url)")
     except httpx.TransportError:
         pass
-    print(_run("demo-data", "--if-stale").splitlines()[0])
+    print(_run("demo-data", *(() if fresh else ("--if-stale",))).splitlines()[0])
     port = str(settings.server.url.port or 8470)
     proc = _background(
         "server", ["server", "--host", settings.server.url.host or "127.0.0.1", "--port", port]

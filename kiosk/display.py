@@ -23,4 +23,4 @@ def xvfb_command(argv: list[str]) -> list[str] | None:
     """``argv`` wrapped in xvfb-run, or None where Xvfb is not installed."""
     if shutil.which("xvfb-run") is None:
         return None
-    return ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *argv]
+    return ["xvfb-run", "-a", "-s", "-screen 0 1920x1920x24", *argv]

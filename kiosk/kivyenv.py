@@ -14,6 +14,8 @@ def prepare(settings: KioskSettings) -> None:
     os.environ.setdefault("KIVY_HOME", str(ROOT / "var" / "kivy"))
     # Kivy logs through Python's logging and leaves stderr alone (tracebacks stay visible).
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    # No clipboard: a kiosk has nothing to copy or paste (and Kivy would look for xclip/xsel).
+    os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
     logging.getLogger("kivy").setLevel(logging.WARNING)
     from kivy.config import Config
 

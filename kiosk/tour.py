@@ -1,54 +1,449 @@
-"""Drive the real app through its screens and save one PNG per screen, plus a contact sheet."""
+"""Drive the real app through every screen and every error screen, in each language, against the
+local server and the device simulators, and save one PNG per screen plus a contact sheet.
+
+The card terminal and receipt printer are the real drivers talking to the simulators (in this
+process, so the tour can script a declined card or an empty paper roll). Scanned documents are
+fed to the journey as the scanner driver would deliver them.
+"""
 
 from __future__ import annotations
 
 import html
 import json
+import math
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from kivy.clock import Clock
+from kivy.graphics import Color, Line
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from drivers import registry
+from drivers.base import Device
+from drivers.sim.printer import Paper, VirtualPrinter
+from drivers.sim.printer_server import TcpPrinterServer
+from drivers.sim.zvt_terminal import TcpSimServer, ZvtTerminalSim
 from kiosk.app import KioskApp
-from kiosk.config import KioskSettings
+from kiosk.config import ROOT, KioskSettings
+from kiosk.frontdesk import Booking, FrontDesk, Offline
+from kiosk.journey.checkin import Action, Overlay, Step
+from kiosk.serverapi import ServerClient
 
-# Longest wait for a screen to settle before it is photographed anyway.
-SETTLE_S = 10.0
+# Longest wait for a screen to settle before the tour gives up on it.
+SETTLE_S = 15.0
+RECEIPTS = ROOT / "var" / "receipts"
+
+
+@dataclass
+class SimFields:
+    surname: str = ""
+    given_names: str = ""
+    birth_date: date | None = None
+    expiry_date: date | None = None
+    document_number: str = "C01X00T47"
+    nationality: str = "IDN"
+    booking_token: str = ""
+
+
+@dataclass
+class SimDocument:
+    """A passport as the MRZ scanner delivers it."""
+
+    kind: str = "td3"
+    valid: bool = True
+    fields: SimFields = field(default_factory=SimFields)
+
+
+def passport(b: Booking, **changes: Any) -> SimDocument:
+    fields = SimFields(
+        surname=b.guest.surname.upper(),
+        given_names=b.guest.given_names.upper(),
+        birth_date=b.guest.birth_date,
+        expiry_date=date.today() + timedelta(days=900),
+    )
+    for key, value in changes.items():
+        setattr(fields, key, value)
+    return SimDocument(fields=fields)
+
+
+class TourOffice:
+    """The front desk, with a switch to play a lost connection and a latch to hold one call
+    (so the waiting screen can be photographed)."""
+
+    def __init__(self, desk: FrontDesk) -> None:
+        self.desk = desk
+        self.offline = False
+        self.hold: threading.Event | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self.desk, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if self.hold is not None:
+                self.hold.wait(SETTLE_S)
+            if self.offline:
+                raise Offline("tour: the front office is switched off")
+            return target(*args, **kwargs)
+
+        return call
+
+
+@contextmanager
+def simulators() -> Iterator[tuple[dict[str, Device], VirtualPrinter, ZvtTerminalSim]]:
+    RECEIPTS.mkdir(parents=True, exist_ok=True)
+    printer = VirtualPrinter(out_dir=RECEIPTS)
+    terminal = ZvtTerminalSim(ROOT / "var" / "tour-terminal.json", step_s=0.25, currency="IDR")
+    registry.load_builtin_drivers()
+    with TcpPrinterServer(printer, port=0) as printer_server:
+        terminal_server = TcpSimServer(terminal, port=0).start()
+        try:
+            devices = {
+                "receipt": registry.create(
+                    "printer",
+                    "network",
+                    "receipt",
+                    registry.validate_options(
+                        "printer",
+                        "network",
+                        {"host": "127.0.0.1", "port": printer_server.port, "journal_path": None},
+                    ),
+                ),
+                "card_terminal": registry.create(
+                    "payment",
+                    "zvt",
+                    "card_terminal",
+                    registry.validate_options(
+                        "payment",
+                        "zvt",
+                        {
+                            "transport": "tcp",
+                            "host": "127.0.0.1",
+                            "port": int(terminal_server.address.rsplit(":", 1)[1]),
+                            "currency": "IDR",
+                            "journal_path": str(ROOT / "var" / "tour-payments.sqlite3"),
+                        },
+                    ),
+                ),
+            }
+            yield devices, printer, terminal
+        finally:
+            terminal_server.stop()
+
+
+class Tour:
+    """A script of actions and photographs, run one step per Clock callback."""
+
+    def __init__(self, app: KioskApp, office: TourOffice, printer: VirtualPrinter, terminal: ZvtTerminalSim,
+                 outdir: Path) -> None:  # fmt: skip
+        self.app, self.office, self.printer, self.terminal = app, office, printer, terminal
+        self.outdir = outdir
+        self.shots: list[Path] = []
+        self.texts: dict[str, list[str]] = {}
+        self.lang = "en"
+        self.failure: str = ""
+        self._steps = self.script()
+        self._waiting: Callable[[], bool] | None = None
+        self._waited = 0.0
+
+    # -- the driver ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        Clock.schedule_interval(self._poll, 1 / 30)
+
+    def _poll(self, dt: float) -> None:
+        if self._waiting is not None:
+            self._waited += dt
+            if not self._waiting():
+                if self._waited > SETTLE_S:
+                    self._stop(f"timed out waiting at {self.app.journey.step}")
+                return
+            self._waiting = None
+        try:
+            condition = next(self._steps)
+        except StopIteration:
+            self._stop("")
+            return
+        except Exception as exc:
+            self._stop(f"tour step failed: {exc!r}")
+            raise
+        self._waiting, self._waited = condition, 0.0
+
+    def _stop(self, failure: str) -> None:
+        self.failure = failure
+        Clock.unschedule(self._poll)
+        self.app.stop()
+
+    # -- helpers (each yields conditions for _poll to wait on) -----------------------------------
+
+    @property
+    def j(self) -> Any:
+        return self.app.journey
+
+    def settle(self, step: Step) -> Iterator[Callable[[], bool]]:
+        yield lambda: self.j.step is step
+        yield from self.frames(3)
+
+    def frames(self, n: int) -> Iterator[Callable[[], bool]]:
+        # Labels render their text on the next frame: wait a few so the photo shows it.
+        for _ in range(n):
+            drawn = threading.Event()
+            Clock.schedule_once(lambda _dt, d=drawn: d.set(), 0)
+            yield drawn.is_set
+
+    def shoot(self, name: str) -> Iterator[Callable[[], bool]]:
+        yield from self.frames(3)
+        path = self.outdir / f"{len(self.shots) + 1:02d}-{self.lang}-{name}.png"
+        self.app.root.export_to_png(str(path))
+        self.shots.append(path)
+        self.texts[path.name] = visible_texts(self.app.root)
+
+    def begin(self, lang: str) -> Iterator[Callable[[], bool]]:
+        if self.j.step is not Step.ATTRACT:
+            self.j.end()
+        yield from self.settle(Step.ATTRACT)
+        self.j.start()
+        self.app.set_language(lang)
+        yield from self.settle(Step.FIND)
+
+    def booking(self, surname: str) -> Booking:
+        return self.office.desk.search(surname=surname, arrival=self.j.business_date())[0]
+
+    def type_code(self, b: Booking) -> Iterator[Callable[[], bool]]:
+        self.j.choose(Step.ENTER_CODE)
+        yield from self.settle(Step.ENTER_CODE)
+        screen = self.app.screens["enter_code"]
+        screen.ids.code.text = b.confirmation_code
+        screen.ids.surname.text = b.guest.surname
+
+    def sign(self) -> None:
+        pad = self.app.screens["signature"].ids.pad
+        w, h = pad.width, pad.height
+        points: list[float] = []
+        for i in range(120):
+            t = i / 119
+            points += [w * (0.15 + 0.6 * t), h * (0.45 + 0.16 * math.sin(t * 19) * (1 - t * 0.6))]
+        with pad.canvas:
+            Color(0.08, 0.12, 0.2, 1)
+            Line(points=points, width=2.6, cap="round", joint="round")
+        pad.signed = True
+
+    def to_identity(self, surname: str) -> Iterator[Callable[[], bool]]:
+        b = self.booking(surname)
+        yield from self.begin(self.lang)
+        yield from self.type_code(b)
+        self.app.screens["enter_code"].submit()
+        yield from self.settle(Step.IDENTITY)
+
+    def to_room(self, surname: str, shots: bool = False) -> Iterator[Callable[[], bool]]:
+        b = self.booking(surname)
+        yield from self.to_identity(surname)
+        if shots:
+            yield from self.shoot("identity")
+        self.j.scanned(passport(b))
+        yield from self.settle(Step.REGISTRATION)
+        if shots:
+            yield from self.shoot("registration")
+        self.app.screens["registration"].accepted = True
+        self.app.screens["registration"].submit()
+        yield from self.settle(Step.SIGNATURE)
+        self.sign()
+        if shots:
+            yield from self.shoot("signature")
+        self.app.screens["signature"].submit()
+        yield lambda: self.j.step in (Step.ROOM, Step.PROBLEM)
+        yield from self.frames(3)
+
+    def problem(self, name: str) -> Iterator[Callable[[], bool]]:
+        yield from self.settle(Step.PROBLEM)
+        yield from self.shoot(f"problem-{name}")
+
+    # -- the script ------------------------------------------------------------------------------
+
+    def script(self) -> Iterator[Callable[[], bool]]:
+        # Each language checks in its own guests: (happy path, deposit, failures then paid).
+        guests = {"en": ("Santoso", "Kusumawardhani", "Wirawan"), "id": ("Hidayat", "Aini", "Wang")}
+        for lang in self.app.languages:
+            self.lang = lang
+            happy, deposit, other = guests[lang]
+            yield from self.happy_path(happy, deposit)
+            yield from self.failures(happy, other)
+
+    def happy_path(self, surname: str, deposit_surname: str) -> Iterator[Callable[[], bool]]:
+        j = self.j
+        yield from self.settle(Step.ATTRACT)
+        if self.lang != j.default_language:
+            self.app.set_language(self.lang)
+        yield from self.shoot("attract")
+        yield from self.begin(self.lang)
+        yield from self.shoot("find")
+        b = self.booking(surname)
+        yield from self.type_code(b)
+        yield from self.shoot("enter-code")
+        self.office.hold = threading.Event()
+        self.app.screens["enter_code"].submit()
+        yield from self.settle(Step.WAIT)
+        yield from self.shoot("wait")
+        self.office.hold.set()
+        self.office.hold = None
+        yield from self.settle(Step.IDENTITY)
+        yield from self.to_room(surname, shots=True)
+        yield from self.shoot("room")
+        j.room_seen()
+        yield from self.settle(Step.PAYMENT)
+        yield from self.shoot("payment")
+        j.pay()
+        yield lambda: j.step is Step.PAYING and j.session.terminal_prompt is not None
+        yield from self.shoot("paying")
+        yield from self.settle(Step.FINISH)
+        yield from self.shoot("finish")
+        # A deposit to hold instead of a balance to pay.
+        yield from self.to_room(deposit_surname)
+        j.room_seen()
+        yield from self.settle(Step.PAYMENT)
+        yield from self.shoot("payment-deposit")
+        # Typing the name and arrival date instead.
+        yield from self.begin(self.lang)
+        j.choose(Step.ENTER_NAME)
+        yield from self.settle(Step.ENTER_NAME)
+        self.app.screens["enter_name"].ids.surname.text = "Smith"
+        yield from self.shoot("enter-name")
+        self.app.screens["enter_name"].submit()
+        yield from self.settle(Step.CHOOSE)
+        yield from self.shoot("choose")
+        # Help over a screen, and "are you still there?".
+        j.help()
+        yield lambda: j.overlay is Overlay.HELP and j.help_state.value == "sent"
+        yield from self.shoot("help")
+        j.close_overlay()
+        j._last_touch -= j.settings.inactivity_s
+        yield lambda: j.overlay is Overlay.STILL_THERE
+        yield from self.shoot("still-there")
+        j._still_there_until = 0
+        yield from self.settle(Step.ATTRACT)
+
+    def failures(self, checked_in_surname: str, surname: str) -> Iterator[Callable[[], bool]]:
+        j = self.j
+        # Not found.
+        yield from self.begin(self.lang)
+        j.choose(Step.ENTER_CODE)
+        yield from self.settle(Step.ENTER_CODE)
+        j.submit_code("ZZ9ZZ9", "Nobody")
+        yield from self.problem("not-found")
+        # A field left empty.
+        j.act(Action.TRY_AGAIN)
+        yield from self.settle(Step.ENTER_CODE)
+        self.app.screens["enter_code"].wipe()
+        self.app.screens["enter_code"].submit()
+        yield lambda: bool(j.field_error)
+        yield from self.shoot("enter-code-error")
+        # Already checked in (the happy path's guest).
+        yield from self.to_identity_or_problem(checked_in_surname)
+        yield from self.problem("already-checked-in")
+        # A code the scanner cannot read.
+        yield from self.begin(self.lang)
+        j.scanned(SimDocument(kind="unknown", valid=False))
+        yield from self.problem("code-unreadable")
+        # ID mismatch, expired, unreadable, and a card without MRZ.
+        b = self.booking(surname)
+        yield from self.to_identity(surname)
+        j.scanned(passport(b, surname="WIJAYA", given_names="ANDI"))
+        yield from self.problem("id-mismatch")
+        j.act(Action.TRY_AGAIN)
+        yield from self.settle(Step.IDENTITY)
+        j.scanned(passport(b, expiry_date=j.business_date() - timedelta(days=3)))
+        yield from self.problem("id-expired")
+        j.act(Action.TRY_AGAIN)
+        yield from self.settle(Step.IDENTITY)
+        j.scanned(SimDocument(valid=False))
+        yield from self.problem("id-unreadable")
+        j.act(Action.TRY_AGAIN)
+        yield from self.settle(Step.IDENTITY)
+        j.no_mrz()
+        yield from self.problem("id-needs-staff")
+        # Registration mistakes.
+        j.act(Action.TRY_AGAIN)
+        yield from self.settle(Step.IDENTITY)
+        j.scanned(passport(b))
+        yield from self.settle(Step.REGISTRATION)
+        reg = self.app.screens["registration"]
+        reg.ids.email.text = "budi@"
+        reg.submit()
+        yield lambda: bool(j.field_error)
+        yield from self.shoot("registration-error")
+        # No clean room yet: text me, or staff.
+        yield from self.to_room("Brown")
+        yield from self.problem("room-not-ready")
+        j.act(Action.NOTIFY_ME)
+        yield from self.problem("notify-booked")
+        # Declined card, then the printer out of paper: the QR on screen.
+        yield from self.to_room(surname)
+        j.room_seen()
+        yield from self.settle(Step.PAYMENT)
+        self.terminal.script("decline:05")
+        j.pay()
+        yield from self.problem("payment-declined")
+        j.act(Action.OTHER_CARD)
+        yield from self.settle(Step.PAYMENT)
+        self.printer.set_faults(paper=Paper.OUT)
+        j.pay()
+        yield from self.settle(Step.FINISH)
+        yield from self.shoot("finish-no-printer")
+        self.printer.set_faults(paper=Paper.OK)
+        # The front office cannot be reached; Help then says to walk to the desk.
+        yield from self.begin(self.lang)
+        j.choose(Step.ENTER_CODE)
+        yield from self.settle(Step.ENTER_CODE)
+        self.office.offline = True
+        j.submit_code("AB12CD", "Santoso")
+        yield from self.problem("offline")
+        j.help()
+        yield lambda: j.overlay is Overlay.HELP and j.help_state.value == "failed"
+        yield from self.shoot("help-offline")
+        self.office.offline = False
+        j.end()
+
+    def to_identity_or_problem(self, surname: str) -> Iterator[Callable[[], bool]]:
+        b = self.booking(surname)
+        yield from self.begin(self.lang)
+        yield from self.type_code(b)
+        self.app.screens["enter_code"].submit()
+        yield lambda: self.j.step is Step.PROBLEM
 
 
 def run(settings: KioskSettings, outdir: Path) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
-    app = KioskApp(settings)
-    shots: list[Path] = []
-    texts: dict[str, list[str]] = {}
-    waited = 0.0
-
-    def shoot(name: str) -> None:
-        path = outdir / f"{len(shots) + 1:02d}-{name}.png"
-        app.root.export_to_png(str(path))
-        shots.append(path)
-        texts[path.name] = visible_texts(app.root)
-
-    def poll(dt: float) -> None:
-        nonlocal waited
-        waited += dt
-        if not app.connected.is_set() and waited < SETTLE_S:
-            return
-        Clock.unschedule(poll)
-        # One more frame so the new text is drawn before the picture is taken.
-        Clock.schedule_once(lambda _dt: (shoot("status"), app.stop()), 0.2)
-
-    Clock.schedule_interval(poll, 0.1)
-    app.run()
-    _contact_sheet(outdir, shots)
+    for old in outdir.glob("*.png"):
+        old.unlink()
+    client = ServerClient(settings)
+    office = TourOffice(FrontDesk(client))
+    with simulators() as (devices, printer, terminal):
+        app = KioskApp(settings, office=office, devices=devices)  # type: ignore[arg-type]
+        tour = Tour(app, office, printer, terminal, outdir)
+        Clock.schedule_once(lambda _dt: tour.start(), 0.5)
+        app.run()
+    client.close()
+    if tour.failure:
+        raise RuntimeError(tour.failure)
+    _contact_sheet(outdir, tour.shots)
     # What each screen said, so tests can check the screens without reading pixels.
-    (outdir / "screens.json").write_text(json.dumps(texts, ensure_ascii=False, indent=2), encoding="utf-8")
-    return shots
+    (outdir / "screens.json").write_text(
+        json.dumps(tour.texts, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return tour.shots
 
 
 def visible_texts(root: Widget) -> list[str]:
-    return [w.text for w in root.walk() if isinstance(w, Label) and w.text and w.opacity > 0]
+    return [
+        w.text
+        for w in root.walk()
+        if isinstance(w, Label) and w.text and w.opacity > 0 and w.get_root_window() is not None
+    ]
 
 
 def _contact_sheet(outdir: Path, shots: list[Path]) -> None:

@@ -289,11 +289,8 @@ class CheckinJourney:
     # -- touches and time -----------------------------------------------------------------------
 
     def touch(self) -> None:
-        """Any touch on the screen: the guest is there."""
+        """Any touch on the screen: the guest is there (the still-there prompt wants its answer)."""
         self._last_touch = self.clock()
-        if self.overlay is Overlay.STILL_THERE:
-            self.overlay = Overlay.NONE
-            self._changed()
 
     @property
     def timer_paused(self) -> bool:
@@ -325,6 +322,9 @@ class CheckinJourney:
 
     def still_here(self) -> None:
         self.touch()
+        if self.overlay is Overlay.STILL_THERE:
+            self.overlay = Overlay.NONE
+            self._changed()
 
     # -- language -------------------------------------------------------------------------------
 

@@ -1,0 +1,34 @@
+"""Several bookings matched: the guest picks theirs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.factory import Factory
+
+from kiosk.i18n import short_date
+from kiosk.i18n.live import tr
+from kiosk.screens.base import JourneyScreen
+
+
+class ChooseScreen(JourneyScreen):
+    def refresh(self) -> None:
+        j = self.journey
+        box = self.ids.matches
+        box.clear_widgets()
+        for booking in j.session.matches if j.session else []:
+            item: Any = Factory.BookingChoice()
+            guest = f"{booking.guest.given_names} {booking.guest.surname}".strip()
+            item.title = f"{guest} · {booking.room_type.name}"
+            item.detail = tr._("{arrival} to {departure} · {nights} nights · {adults} adults").format(
+                arrival=short_date(booking.arrival, j.language),
+                departure=short_date(booking.departure, j.language),
+                nights=booking.nights,
+                adults=booking.adults,
+            )
+            item.bind(on_press=lambda _w, b=booking: j.select(b))
+            box.add_widget(item)
+
+
+SCREEN = ChooseScreen
+ChooseScreen.load_kv(__file__)

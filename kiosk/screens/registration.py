@@ -1,0 +1,67 @@
+"""The registration card: details from the booking and the document, e-mail and phone the guest
+may correct, and the house rules and privacy notice to accept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.i18n import short_date
+from kiosk.i18n.live import tr
+from kiosk.screens import keyboard  # noqa: F401 - the keyboard's kv rules
+from kiosk.screens.base import JourneyScreen
+
+
+class RegistrationScreen(JourneyScreen):
+    guest = StringProperty("")
+    stay = StringProperty("")
+    document = StringProperty("")
+    error = StringProperty("")
+    accepted = BooleanProperty(False)
+    _filled_for = ""
+
+    def refresh(self) -> None:
+        j = self.journey
+        session = j.session
+        self.error = tr._(j.field_error)
+        if session is None or session.booking is None:
+            return
+        b = session.booking
+        self.guest = f"{b.guest.given_names} {b.guest.surname}".strip()
+        self.stay = tr._("{arrival} to {departure} · {nights} nights · {room_type}").format(
+            arrival=short_date(b.arrival, j.language),
+            departure=short_date(b.departure, j.language),
+            nights=b.nights,
+            room_type=b.room_type.name,
+        )
+        doc = session.document
+        self.document = (
+            tr._("Document checked: {number}").format(number=_masked(doc.fields.document_number))
+            if doc is not None
+            else ""
+        )
+        if self._filled_for != session.id:
+            # Prefill once per guest; after that the fields hold what the guest typed.
+            self._filled_for = session.id
+            self.ids.email.text, self.ids.phone.text = session.email, session.phone
+            self.accepted = session.terms_accepted
+
+    def on_enter(self, *_args: Any) -> None:
+        self.ids.kb.use(self.ids.email)
+
+    def submit(self) -> None:
+        self.journey.submit_registration(self.ids.email.text, self.ids.phone.text, self.accepted)
+
+    def wipe(self) -> None:
+        self.ids.email.text = self.ids.phone.text = ""
+        self.accepted = False
+        self._filled_for = ""
+
+
+def _masked(number: str) -> str:
+    return "•" * max(0, len(number) - 3) + number[-3:]
+
+
+SCREEN = RegistrationScreen
+RegistrationScreen.load_kv(__file__)
