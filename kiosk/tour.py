@@ -297,6 +297,7 @@ class Tour:
         j.room_seen()
         yield from self.settle(Step.PAYMENT)
         yield from self.shoot("payment")
+        self.terminal.script("pin_wait:2")  # long enough to photograph the terminal's prompt
         j.pay()
         yield lambda: j.step is Step.PAYING and j.session.terminal_prompt is not None
         yield from self.shoot("paying")

@@ -30,12 +30,12 @@ def N_(msgid: str) -> str:
 
 
 @cache
-def catalogue(lang: str) -> gettext.NullTranslations:
+def _translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
 def translate(lang: str, msgid: str) -> str:
-    return catalogue(lang).gettext(msgid) if msgid else ""
+    return _translations(lang).gettext(msgid) if msgid else ""
 
 
 def money(amount: Money, lang: str) -> str:

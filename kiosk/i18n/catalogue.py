@@ -5,8 +5,10 @@ marked text from kiosk/ (Python and kv) and the receipt labels, adds new msgids 
 
 from __future__ import annotations
 
+import ast
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -17,9 +19,30 @@ from kiosk.config import ROOT
 from kiosk.i18n import DOMAIN, LOCALE_DIR
 
 LANGUAGES = ("en", "id")
-# N_("..."), _("..."), tr._("...") and the receipts' translate("..."); single or double quotes.
-_MARKED = re.compile(r"""(?:\bN_|\b_|\btranslate)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
+MARKERS = frozenset({"N_", "_", "translate"})
+# In kv rules: tr._("...") on one line.
+_KV_MARKED = re.compile(r"""\btr\._\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
 SOURCES = ("kiosk/**/*.py", "kiosk/**/*.kv", "drivers/printer/receipts.py")
+
+
+def _marked_in_python(text: str) -> Iterator[tuple[str, int]]:
+    """Literal first arguments of N_(), _(), tr._() and translate() (the receipts' labels)."""
+    for node in ast.walk(ast.parse(text)):
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name in MARKERS and isinstance(node.args[0].value, str):
+            yield node.args[0].value, node.lineno
+
+
+def _marked_in_kv(text: str) -> Iterator[tuple[str, int]]:
+    for match in _KV_MARKED.finditer(text):
+        raw = match.group(1) if match.group(1) is not None else match.group(2)
+        yield (
+            raw.encode("latin-1", "backslashreplace").decode("unicode_escape"),
+            text.count("\n", 0, match.start()) + 1,
+        )
 
 
 def extract() -> dict[str, list[str]]:
@@ -28,10 +51,8 @@ def extract() -> dict[str, list[str]]:
     for pattern in SOURCES:
         for path in sorted(ROOT.glob(pattern)):
             text = path.read_text(encoding="utf-8")
-            for match in _MARKED.finditer(text):
-                raw = match.group(1) if match.group(1) is not None else match.group(2)
-                msgid = raw.encode("latin-1", "backslashreplace").decode("unicode_escape")
-                line = text.count("\n", 0, match.start()) + 1
+            marked = _marked_in_kv(text) if path.suffix == ".kv" else _marked_in_python(text)
+            for msgid, line in marked:
                 found.setdefault(msgid, []).append(f"{path.relative_to(ROOT)}:{line}")
     found.pop("", None)
     return found

@@ -20,6 +20,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
+from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
 from kiosk.config import ROOT, BrandingSection
@@ -74,6 +75,31 @@ class KButton(ButtonBehavior, BoxLayout):
     icon = StringProperty("")
     kind = StringProperty("secondary")
     font_size = NumericProperty(dp(24))
+
+
+class Field(TextInput):
+    """A text field typed into with the on-screen keyboard; ``caps``: words, all or none."""
+
+    caps = StringProperty("words")
+
+    def on_kv_post(self, _base: Any) -> None:
+        theme = App.get_running_app().theme
+        # Under TextInput's own instructions (cursor, text colour), so they stay on top.
+        self._box = RoundedRectangle(radius=[dp(12)])
+        self.canvas.before.insert(0, self._box)
+        self.canvas.before.insert(0, Color(*theme.surface))
+        with self.canvas.after:
+            self._ring_color = Color(*theme.line)
+            self._ring = Line(width=dp(1.5))
+        self.bind(pos=self._frame, size=self._frame, focus=self._frame)
+        self._frame()
+
+    def _frame(self, *_args: Any) -> None:
+        theme = App.get_running_app().theme
+        self._box.pos, self._box.size = self.pos, self.size
+        self._ring.rounded_rectangle = (self.x, self.y, self.width, self.height, dp(12))
+        self._ring.width = dp(3) if self.focus else dp(1.5)
+        self._ring_color.rgba = theme.primary if self.focus else theme.line
 
 
 class Icon(Widget):

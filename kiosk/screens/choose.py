@@ -12,11 +12,17 @@ from kiosk.screens.base import JourneyScreen
 
 
 class ChooseScreen(JourneyScreen):
+    _shown_for: tuple[object, ...] = ()
+
     def refresh(self) -> None:
         j = self.journey
+        matches = tuple(j.session.matches) if j.session else ()
+        if self._shown_for == (*matches, j.language):
+            return
+        self._shown_for = (*matches, j.language)
         box = self.ids.matches
         box.clear_widgets()
-        for booking in j.session.matches if j.session else []:
+        for booking in matches:
             item: Any = Factory.BookingChoice()
             guest = f"{booking.guest.given_names} {booking.guest.surname}".strip()
             item.title = f"{guest} · {booking.room_type.name}"
@@ -28,6 +34,10 @@ class ChooseScreen(JourneyScreen):
             )
             item.bind(on_press=lambda _w, b=booking: j.select(b))
             box.add_widget(item)
+
+    def wipe(self) -> None:
+        self.ids.matches.clear_widgets()
+        self._shown_for = ()
 
 
 SCREEN = ChooseScreen

@@ -47,7 +47,6 @@ class OnScreenKeyboard(BoxLayout):
             for key in keys:
                 row_box.add_widget(key)
             self._letter_keys.append(keys)
-        rows.row3.add_widget(self._key("⌫", "backspace", wide=True))
         self._label_keys()
 
     def _key(self, text: str, value: str | None = None, *, wide: bool = False) -> Key:

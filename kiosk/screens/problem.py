@@ -20,12 +20,14 @@ ICONS = {Action.STAFF: "help", Action.OTHER_WAY: "keyboard", Action.OTHER_CARD: 
 class ProblemScreen(JourneyScreen):
     title = StringProperty("")
     body = StringProperty("")
+    _shown_for: tuple[object, str] | None = None
 
     def refresh(self) -> None:
         j = self.journey
         problem = j.problem
-        if problem is None:
+        if problem is None or self._shown_for == (problem, j.language):
             return
+        self._shown_for = (problem, j.language)
         params = {k: _shown(v, j.language) for k, v in problem.params.items()}
         self.title = tr._(problem.title)
         self.body = tr._(problem.body).format(**params)
