@@ -97,6 +97,9 @@ class KioskRoot(FloatLayout):
 
 
 class KioskApp(App):
+    # The language shown, as a Kivy property so the chrome's language buttons follow it.
+    lang = StringProperty("")
+
     def __init__(
         self,
         settings: KioskSettings,
@@ -187,6 +190,7 @@ class KioskApp(App):
         j = self.journey
         if j.language != tr.lang:
             tr.switch(j.language)
+        self.lang = j.language
         if j.generation != self._generation:
             self._generation = j.generation
             for screen in self.screens.values():

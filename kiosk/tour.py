@@ -197,6 +197,7 @@ class Tour:
             yield drawn.is_set
 
     def shoot(self, name: str) -> Iterator[Callable[[], bool]]:
+        yield lambda: not self.app.manager.transition.is_active
         yield from self.frames(3)
         path = self.outdir / f"{len(self.shots) + 1:02d}-{self.lang}-{name}.png"
         self.app.root.export_to_png(str(path))
@@ -249,8 +250,10 @@ class Tour:
         yield from self.settle(Step.REGISTRATION)
         if shots:
             yield from self.shoot("registration")
-        self.app.screens["registration"].accepted = True
-        self.app.screens["registration"].submit()
+        registration = self.app.screens["registration"]
+        registration.accepted = True
+        registration.ids.phone.text = registration.ids.phone.text or "+62 812 3456 7890"
+        registration.submit()
         yield from self.settle(Step.SIGNATURE)
         self.sign()
         if shots:
@@ -297,7 +300,7 @@ class Tour:
         j.room_seen()
         yield from self.settle(Step.PAYMENT)
         yield from self.shoot("payment")
-        self.terminal.script("pin_wait:2")  # long enough to photograph the terminal's prompt
+        self.terminal.script("pin_wait:4")  # long enough to photograph the terminal's prompt
         j.pay()
         yield lambda: j.step is Step.PAYING and j.session.terminal_prompt is not None
         yield from self.shoot("paying")

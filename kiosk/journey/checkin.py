@@ -168,6 +168,17 @@ WAIT_TEXTS = {
     "notify": N_("Letting our staff know…"),
 }
 
+# (check-in time known, phone known) -> what to say when no room is ready yet.
+ROOM_NOT_READY_TEXTS = {
+    (True, True): N_(
+        "Rooms are ready from {time}. We can text you the moment yours is ready, "
+        "or our staff can help you now."
+    ),
+    (True, False): N_("Rooms are ready from {time}. Our staff at the front desk can help you now."),
+    (False, True): N_("We can text you the moment your room is ready, or our staff can help you now."),
+    (False, False): N_("Our staff at the front desk can help you now."),
+}
+
 # Where "Back" goes from each step (None: the session ends, back to the welcome screen).
 BACK: dict[Step, Step | None] = {
     Step.FIND: None,
@@ -645,16 +656,12 @@ class CheckinJourney:
         assert session is not None
         phone = session.phone
         ready_by = self.property.check_in_time if self.property else ""
+        body = ROOM_NOT_READY_TEXTS[bool(ready_by), bool(phone)]
         self._fail(
             Problem(
                 "room_not_ready",
                 N_("Your room is not quite ready"),
-                N_(
-                    "Rooms are ready from {time}. We can text you the moment yours is ready, "
-                    "or our staff can help you now."
-                )
-                if ready_by
-                else N_("We can text you the moment your room is ready, or our staff can help you now."),
+                body,
                 ((Action.NOTIFY_ME,) if phone else ()) + (Action.STAFF,),
                 {"time": ready_by, "phone": phone},
             )
@@ -839,7 +846,7 @@ class CheckinJourney:
         self.touch()
         problem = self.problem
         session = self.session
-        if problem is None or session is None:
+        if problem is None or session is None or action not in problem.actions:
             return
         if action is Action.STAFF:
             self.help(problem.kind)

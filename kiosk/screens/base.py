@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import DEFAULT_FONT, LabelBase
-from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle
+from kivy.graphics import Color, Ellipse, Line, Rectangle
 from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import ColorProperty, NumericProperty, StringProperty
@@ -20,12 +20,14 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import Screen
-from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from kiosk.config import ROOT, BrandingSection
 
 HERE = Path(__file__).resolve().parent
+FIELD_IMAGE, FIELD_RADIUS = 48, 12
 FONTS = ROOT / "assets" / "fonts"
 
 
@@ -66,6 +68,28 @@ class Theme:
         self.on_primary = white
         self.logo = str(ROOT / branding.logo) if branding.logo else ""
         self.hero = str(ROOT / branding.hero_image) if branding.hero_image else ""
+        self.field_normal = _field_image(self.line, 2, "normal")
+        self.field_active = _field_image(self.primary, 4, "active")
+
+
+def _field_image(ring: list[float], width: int, name: str) -> str:
+    """A rounded text-field background for TextInput's own 9-slice drawing (under its cursor and
+    text), in the branding's colours."""
+    rgb = tuple(round(c * 255) for c in ring[:3])
+    path = ROOT / "var" / "theme" / f"field-{name}-{''.join(f'{c:02x}' for c in rgb)}.png"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scale = 4  # drawn large and scaled down, for smooth corners
+        image = PILImage.new("RGBA", (FIELD_IMAGE * scale, FIELD_IMAGE * scale), (0, 0, 0, 0))
+        ImageDraw.Draw(image).rounded_rectangle(
+            (0, 0, FIELD_IMAGE * scale - 1, FIELD_IMAGE * scale - 1),
+            radius=FIELD_RADIUS * scale,
+            fill=(255, 255, 255, 255),
+            outline=(*rgb, 255),
+            width=width * scale,
+        )
+        image.resize((FIELD_IMAGE, FIELD_IMAGE), PILImage.Resampling.LANCZOS).save(path)
+    return str(path)
 
 
 class KButton(ButtonBehavior, BoxLayout):
@@ -75,31 +99,6 @@ class KButton(ButtonBehavior, BoxLayout):
     icon = StringProperty("")
     kind = StringProperty("secondary")
     font_size = NumericProperty(dp(24))
-
-
-class Field(TextInput):
-    """A text field typed into with the on-screen keyboard; ``caps``: words, all or none."""
-
-    caps = StringProperty("words")
-
-    def on_kv_post(self, _base: Any) -> None:
-        theme = App.get_running_app().theme
-        # Under TextInput's own instructions (cursor, text colour), so they stay on top.
-        self._box = RoundedRectangle(radius=[dp(12)])
-        self.canvas.before.insert(0, self._box)
-        self.canvas.before.insert(0, Color(*theme.surface))
-        with self.canvas.after:
-            self._ring_color = Color(*theme.line)
-            self._ring = Line(width=dp(1.5))
-        self.bind(pos=self._frame, size=self._frame, focus=self._frame)
-        self._frame()
-
-    def _frame(self, *_args: Any) -> None:
-        theme = App.get_running_app().theme
-        self._box.pos, self._box.size = self.pos, self.size
-        self._ring.rounded_rectangle = (self.x, self.y, self.width, self.height, dp(12))
-        self._ring.width = dp(3) if self.focus else dp(1.5)
-        self._ring_color.rgba = theme.primary if self.focus else theme.line
 
 
 class Icon(Widget):
