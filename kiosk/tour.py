@@ -12,17 +12,14 @@ import html
 import json
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from kivy.clock import Clock
 from kivy.graphics import Color, Line
-from kivy.uix.label import Label
-from kivy.uix.widget import Widget
 
 from drivers import registry
 from drivers.base import Device
@@ -33,10 +30,9 @@ from kiosk.app import KioskApp
 from kiosk.config import ROOT, KioskSettings
 from kiosk.frontdesk import Booking, FrontDesk, Offline
 from kiosk.journey.checkin import Action, Overlay, Step
+from kiosk.robot import SETTLE_S, Robot, Script, visible_texts
 from kiosk.serverapi import ServerClient
 
-# Longest wait for a screen to settle before the tour gives up on it.
-SETTLE_S = 15.0
 RECEIPTS = ROOT / "var" / "receipts"
 
 
@@ -136,75 +132,27 @@ def simulators() -> Iterator[tuple[dict[str, Device], VirtualPrinter, ZvtTermina
             terminal_server.stop()
 
 
-class Tour:
-    """A script of actions and photographs, run one step per Clock callback."""
+class Tour(Robot):
+    """A script of actions and photographs."""
 
     def __init__(self, app: KioskApp, office: TourOffice, printer: VirtualPrinter, terminal: ZvtTerminalSim,
                  outdir: Path) -> None:  # fmt: skip
-        self.app, self.office, self.printer, self.terminal = app, office, printer, terminal
+        super().__init__(app)
+        self.office, self.printer, self.terminal = office, printer, terminal
         self.outdir = outdir
         self.shots: list[Path] = []
         self.texts: dict[str, list[str]] = {}
         self.lang = "en"
-        self.failure: str = ""
-        self._steps = self.script()
-        self._waiting: Callable[[], bool] | None = None
-        self._waited = 0.0
 
-    # -- the driver ------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        Clock.schedule_interval(self._poll, 1 / 30)
-
-    def _poll(self, dt: float) -> None:
-        if self._waiting is not None:
-            self._waited += dt
-            if not self._waiting():
-                if self._waited > SETTLE_S:
-                    self._stop(f"timed out waiting at {self.app.journey.step}")
-                return
-            self._waiting = None
-        try:
-            condition = next(self._steps)
-        except StopIteration:
-            self._stop("")
-            return
-        except Exception as exc:
-            self._stop(f"tour step failed: {exc!r}")
-            raise
-        self._waiting, self._waited = condition, 0.0
-
-    def _stop(self, failure: str) -> None:
-        self.failure = failure
-        Clock.unschedule(self._poll)
-        self.app.stop()
-
-    # -- helpers (each yields conditions for _poll to wait on) -----------------------------------
-
-    @property
-    def j(self) -> Any:
-        return self.app.journey
-
-    def settle(self, step: Step) -> Iterator[Callable[[], bool]]:
-        yield lambda: self.j.step is step
-        yield from self.frames(3)
-
-    def frames(self, n: int) -> Iterator[Callable[[], bool]]:
-        # Labels render their text on the next frame: wait a few so the photo shows it.
-        for _ in range(n):
-            drawn = threading.Event()
-            Clock.schedule_once(lambda _dt, d=drawn: d.set(), 0)
-            yield drawn.is_set
-
-    def shoot(self, name: str) -> Iterator[Callable[[], bool]]:
+    def shoot(self, name: str) -> Script:
         yield lambda: not self.app.manager.transition.is_active
-        yield from self.frames(3)
+        yield from self.frames(2)
         path = self.outdir / f"{len(self.shots) + 1:02d}-{self.lang}-{name}.png"
         self.app.root.export_to_png(str(path))
         self.shots.append(path)
         self.texts[path.name] = visible_texts(self.app.root)
 
-    def begin(self, lang: str) -> Iterator[Callable[[], bool]]:
+    def begin(self, lang: str) -> Script:
         if self.j.step is not Step.ATTRACT:
             self.j.end()
         yield from self.settle(Step.ATTRACT)
@@ -215,7 +163,7 @@ class Tour:
     def booking(self, surname: str) -> Booking:
         return self.office.desk.search(surname=surname, arrival=self.j.business_date())[0]
 
-    def type_code(self, b: Booking) -> Iterator[Callable[[], bool]]:
+    def type_code(self, b: Booking) -> Script:
         self.j.choose(Step.ENTER_CODE)
         yield from self.settle(Step.ENTER_CODE)
         screen = self.app.screens["enter_code"]
@@ -234,14 +182,14 @@ class Tour:
             Line(points=points, width=2.6, cap="round", joint="round")
         pad.signed = True
 
-    def to_identity(self, surname: str) -> Iterator[Callable[[], bool]]:
+    def to_identity(self, surname: str) -> Script:
         b = self.booking(surname)
         yield from self.begin(self.lang)
         yield from self.type_code(b)
         self.app.screens["enter_code"].submit()
         yield from self.settle(Step.IDENTITY)
 
-    def to_room(self, surname: str, shots: bool = False) -> Iterator[Callable[[], bool]]:
+    def to_room(self, surname: str, shots: bool = False) -> Script:
         b = self.booking(surname)
         yield from self.to_identity(surname)
         if shots:
@@ -262,13 +210,13 @@ class Tour:
         yield lambda: self.j.step in (Step.ROOM, Step.PROBLEM)
         yield from self.frames(3)
 
-    def problem(self, name: str) -> Iterator[Callable[[], bool]]:
+    def problem(self, name: str) -> Script:
         yield from self.settle(Step.PROBLEM)
         yield from self.shoot(f"problem-{name}")
 
     # -- the script ------------------------------------------------------------------------------
 
-    def script(self) -> Iterator[Callable[[], bool]]:
+    def script(self) -> Script:
         # Each language checks in its own guests: (happy path, deposit, failures then paid).
         guests = {"en": ("Santoso", "Kusumawardhani", "Wirawan"), "id": ("Hidayat", "Aini", "Wang")}
         for lang in self.app.languages:
@@ -277,7 +225,7 @@ class Tour:
             yield from self.happy_path(happy, deposit)
             yield from self.failures(happy, other)
 
-    def happy_path(self, surname: str, deposit_surname: str) -> Iterator[Callable[[], bool]]:
+    def happy_path(self, surname: str, deposit_surname: str) -> Script:
         j = self.j
         yield from self.settle(Step.ATTRACT)
         if self.lang != j.default_language:
@@ -331,7 +279,7 @@ class Tour:
         j._still_there_until = 0
         yield from self.settle(Step.ATTRACT)
 
-    def failures(self, checked_in_surname: str, surname: str) -> Iterator[Callable[[], bool]]:
+    def failures(self, checked_in_surname: str, surname: str) -> Script:
         j = self.j
         # Not found.
         yield from self.begin(self.lang)
@@ -412,7 +360,7 @@ class Tour:
         self.office.offline = False
         j.end()
 
-    def to_identity_or_problem(self, surname: str) -> Iterator[Callable[[], bool]]:
+    def to_identity_or_problem(self, surname: str) -> Script:
         b = self.booking(surname)
         yield from self.begin(self.lang)
         yield from self.type_code(b)
@@ -429,7 +377,7 @@ def run(settings: KioskSettings, outdir: Path) -> list[Path]:
     with simulators() as (devices, printer, terminal):
         app = KioskApp(settings, office=office, devices=devices)  # type: ignore[arg-type]
         tour = Tour(app, office, printer, terminal, outdir)
-        Clock.schedule_once(lambda _dt: tour.start(), 0.5)
+        tour.run(tour.script())
         app.run()
     client.close()
     if tour.failure:
@@ -440,14 +388,6 @@ def run(settings: KioskSettings, outdir: Path) -> list[Path]:
         json.dumps(tour.texts, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return tour.shots
-
-
-def visible_texts(root: Widget) -> list[str]:
-    return [
-        w.text
-        for w in root.walk()
-        if isinstance(w, Label) and w.text and w.opacity > 0 and w.get_root_window() is not None
-    ]
 
 
 def _contact_sheet(outdir: Path, shots: list[Path]) -> None:

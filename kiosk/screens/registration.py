@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
+from kivy.utils import escape_markup
 
 from kiosk.i18n import short_date
 from kiosk.i18n.live import tr
@@ -14,9 +15,7 @@ from kiosk.screens.base import JourneyScreen
 
 
 class RegistrationScreen(JourneyScreen):
-    guest = StringProperty("")
-    stay = StringProperty("")
-    document = StringProperty("")
+    summary = StringProperty("")
     error = StringProperty("")
     accepted = BooleanProperty(False)
     _filled_for = ""
@@ -28,19 +27,20 @@ class RegistrationScreen(JourneyScreen):
         if session is None or session.booking is None:
             return
         b = session.booking
-        self.guest = f"{b.guest.given_names} {b.guest.surname}".strip()
-        self.stay = tr._("{arrival} to {departure} · {nights} nights · {room_type}").format(
+        guest = escape_markup(f"{b.guest.given_names} {b.guest.surname}".strip())
+        stay = tr._("{arrival} to {departure} · {nights} nights · {room_type}").format(
             arrival=short_date(b.arrival, j.language),
             departure=short_date(b.departure, j.language),
             nights=b.nights,
             room_type=b.room_type.name,
         )
         doc = session.document
-        self.document = (
+        checked = (
             tr._("Document checked: {number}").format(number=_masked(doc.fields.document_number))
             if doc is not None
             else ""
         )
+        self.summary = "\n".join(line for line in (f"[b]{guest}[/b] · {escape_markup(stay)}", checked) if line)
         if self._filled_for != session.id:
             # Prefill once per guest; after that the fields hold what the guest typed.
             self._filled_for = session.id

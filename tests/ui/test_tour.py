@@ -1,4 +1,5 @@
-"""The real kiosk app under Xvfb, against a real local server: the tour reaches the front office."""
+"""The real kiosk app under Xvfb, against a real local server: the tour photographs every screen and
+every error screen in both languages."""
 
 import json
 import os
@@ -13,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.ui
 
 
-def test_tour_shows_the_kiosk_connected_to_the_hotel(tmp_path):
+def test_tour_photographs_every_screen_in_both_languages(tmp_path):
     if not os.environ.get("DISPLAY"):
         pytest.fail("UI tests run under Xvfb: use `make test`")
     with socket.socket() as s:
@@ -31,12 +32,30 @@ def test_tour_shows_the_kiosk_connected_to_the_hotel(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=240,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stderr[-3000:]
     screens = json.loads((out / "screens.json").read_text())
-    assert list(screens) == ["01-status.png"]
-    assert "Hotel Sambut Jakarta" in screens["01-status.png"]
-    assert (out / "01-status.png").stat().st_size > 10_000
-    assert "01-status.png" in (out / "index.html").read_text()
+    names = {name.split("-", 2)[2].removesuffix(".png") for name in screens}
+    for screen in ("attract", "find", "enter-code", "enter-name", "wait", "choose", "identity", "registration",
+                   "signature", "room", "payment", "paying", "finish", "finish-no-printer", "help",
+                   "still-there", "problem-not-found", "problem-id-mismatch", "problem-id-expired",
+                   "problem-room-not-ready", "problem-payment-declined", "problem-offline"):  # fmt: skip
+        assert f"{screen}" in names, screen
+        for lang in ("en", "id"):
+            assert any(n.split("-", 2)[1] == lang and n.endswith(f"-{screen}.png") for n in screens), (
+                lang,
+                screen,
+            )
+    attract = {
+        lang: next(texts for n, texts in screens.items() if n.endswith(f"{lang}-attract.png"))
+        for lang in ("en", "id")
+    }
+    assert "Check in" in attract["en"] and "Check-in" in attract["id"]
+    assert "Hotel Sambut Jakarta" in attract["en"]
+    finish_id = next(texts for n, texts in screens.items() if n.endswith("id-payment.png"))
+    assert any(t.startswith("Rp ") for t in finish_id)
+    for png in out.glob("*.png"):
+        assert png.stat().st_size > 10_000
+    assert "01-en-attract.png" in (out / "index.html").read_text()
     assert (tmp_path / "kiosk.token").read_text().startswith("sbk_")

@@ -1,0 +1,143 @@
+"""Drive the running kiosk app from a script: the tour, the UI tests and the UI benchmark use it.
+
+A script is a generator that does something to the app (a simulated touch, a scan) and then
+yields a condition; the robot polls the condition on the Clock, so the app keeps running
+normally in between and nothing sleeps on the UI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from kivy.base import EventLoop
+from kivy.clock import Clock
+from kivy.tests.common import UnitTestTouch
+from kivy.uix.label import Label
+from kivy.uix.widget import Widget
+
+from kiosk.journey.checkin import Step
+
+Script = Iterator[Callable[[], bool]]
+# Longest wait for a condition before the script gives up.
+SETTLE_S = 15.0
+
+
+class Robot:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.failure = ""
+        self._steps: Script = iter(())
+        self._waiting: Callable[[], bool] | None = None
+        self._waited = 0.0
+
+    def run(self, script: Script) -> None:
+        """Run ``script`` once the app is up and knows its hotel, then stop the app."""
+
+        def ready() -> Script:
+            yield lambda: self.j.property is not None
+            yield from script
+
+        self._steps = ready()
+        Clock.schedule_once(lambda _dt: Clock.schedule_interval(self._poll, 1 / 60), 0.5)
+
+    def _poll(self, dt: float) -> None:
+        if self._waiting is not None:
+            self._waited += dt
+            if not self._waiting():
+                if self._waited > SETTLE_S:
+                    self._stop(f"timed out waiting at {self.j.step}")
+                return
+            self._waiting = None
+        try:
+            condition = next(self._steps)
+        except StopIteration:
+            self._stop("")
+            return
+        except Exception as exc:
+            self._stop(f"script failed: {exc!r}")
+            raise
+        self._waiting, self._waited = condition, 0.0
+
+    def _stop(self, failure: str) -> None:
+        self.failure = failure
+        Clock.unschedule(self._poll)
+        self.app.stop()
+
+    # -- conditions ---------------------------------------------------------------------------
+
+    @property
+    def j(self) -> Any:
+        return self.app.journey
+
+    def settle(self, *steps: Step) -> Script:
+        """Until the journey is at one of ``steps`` and that screen is drawn."""
+        yield lambda: self.j.step in steps
+        yield lambda: not self.app.manager.transition.is_active
+        yield from self.frames(2)
+
+    def frames(self, n: int) -> Script:
+        # Labels render their text on the next frame.
+        for _ in range(n):
+            drawn = threading.Event()
+            Clock.schedule_once(lambda _dt, d=drawn: d.set(), 0)
+            yield drawn.is_set
+
+    # -- the guest's finger -------------------------------------------------------------------
+
+    def press(self, widget: Widget) -> None:
+        """A touch down and up in the middle of ``widget``, through the window like a real one."""
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+
+    def type(self, keyboard: Any, text: str) -> None:
+        """Type ``text`` key by key on the on-screen keyboard (switching case and accents)."""
+        for ch in text:
+            key = self._key(keyboard, ch)
+            if key is None:
+                for toggle in ("shift", "accents"):
+                    keyboard.press(toggle)
+                    if (key := self._key(keyboard, ch)) is not None:
+                        break
+            if key is None:
+                raise ValueError(f"no key for {ch!r}")
+            self.press(key)
+
+    @staticmethod
+    def _key(keyboard: Any, ch: str) -> Any:
+        return next((k for k in keyboard.walk() if ch in (getattr(k, "value", None), getattr(k, "text", None))), None)
+
+    def wait_drawn(self) -> Callable[[], bool]:
+        """A condition true once a frame has been flipped to the screen after now."""
+        flipped = threading.Event()
+
+        def on_flip(*_args: Any) -> None:
+            flipped.set()
+            EventLoop.window.unbind(on_flip=on_flip)
+
+        EventLoop.window.bind(on_flip=on_flip)
+        return flipped.is_set
+
+
+def visible_texts(root: Widget) -> list[str]:
+    """The texts on screen: labels attached to the window, not hidden by their own or a parent's
+    opacity."""
+    return [w.text for w in root.walk() if isinstance(w, Label) and w.text and _shown(w)]
+
+
+def _shown(widget: Widget) -> bool:
+    if widget.get_root_window() is None:
+        return False
+    while widget is not None and widget is not widget.parent:
+        if widget.opacity <= 0:
+            return False
+        widget = widget.parent
+    return True
+
+
+def now() -> float:
+    return time.perf_counter()

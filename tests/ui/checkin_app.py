@@ -1,0 +1,180 @@
+"""The real kiosk app, driven by simulated touches through the check-in journey's main paths.
+
+Run by tests/ui/test_checkin_ui.py in its own process (Kivy runs one app per process) against a
+real local server and the device simulators; writes what each screen said to a JSON report.
+Usage: python tests/ui/checkin_app.py REPORT.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from kiosk import kivyenv  # noqa: E402
+from kiosk.config import load_settings  # noqa: E402
+
+
+def main(report_path: Path) -> int:
+    settings = load_settings()
+    kivyenv.prepare(settings)
+    from kivy.tests.common import UnitTestTouch
+
+    from drivers.sim.printer import Paper
+    from kiosk.app import KioskApp
+    from kiosk.devstack import local_server
+    from kiosk.journey.checkin import Overlay, Step
+    from kiosk.robot import Robot, Script, visible_texts
+    from kiosk.tour import passport, simulators
+
+    report: dict[str, Any] = {}
+
+    class Guest(Robot):
+        def screen(self) -> Any:
+            return self.app.manager.current_screen
+
+        def said(self, name: str) -> None:
+            report.setdefault(name, []).append(" | ".join(visible_texts(self.app.root)))
+
+        def find(self, code: str, surname: str) -> Script:
+            yield from self.settle(Step.ATTRACT)
+            self.press(self.screen().ids.start)
+            yield from self.settle(Step.FIND)
+            self.press(self.screen().ids.by_code)
+            yield from self.settle(Step.ENTER_CODE)
+            ids = self.screen().ids
+            self.press(ids.code)
+            self.type(ids.kb, code)
+            self.press(ids.surname)
+            self.type(ids.kb, surname)
+            yield from self.frames(1)
+            self.press(ids.submit)
+
+        def booking(self, surname: str) -> Any:
+            return self.app.office.search(surname=surname, arrival=self.j.business_date())[0]
+
+        def to_room(self, surname: str) -> Script:
+            b = self.booking(surname)
+            report.setdefault("bookings", {})[surname] = str(b.id)
+            yield from self.find(b.confirmation_code, surname)
+            yield from self.settle(Step.IDENTITY)
+            self.j.scanned(passport(b))  # as the MRZ scanner delivers a passport
+            yield from self.settle(Step.REGISTRATION)
+            ids = self.screen().ids
+            self.press(ids.accept)
+            self.press(ids.submit)
+            yield from self.settle(Step.SIGNATURE)
+            pad = self.screen().ids.pad
+            x, y = pad.to_window(pad.x + pad.width * 0.2, pad.center_y)
+            touch = UnitTestTouch(x, y)
+            touch.touch_down()
+            for i in range(1, 30):
+                touch.touch_move(x + i * 12, y + (-1) ** i * 25)
+            touch.touch_up()
+            self.press(self.screen().ids.submit)
+            yield from self.settle(Step.ROOM, Step.PROBLEM)
+
+        def script(self) -> Script:
+            j = self.j
+            # The happy path, every step by touch.
+            yield from self.to_room("Santoso")
+            self.said("room")
+            self.press(self.screen().ids.submit)
+            yield from self.settle(Step.PAYMENT)
+            self.said("payment")
+            self.press(self.screen().ids.pay)
+            yield from self.settle(Step.FINISH)
+            self.said("finish")
+            self.press(self.screen().ids.done)
+            yield from self.settle(Step.ATTRACT)
+
+            # Not found: said kindly, and "Try again" keeps what was typed.
+            yield from self.find("ZZ9ZZ9", "Nobody")
+            yield from self.settle(Step.PROBLEM)
+            self.said("not_found")
+            self.press(self.screen().ids.actions.children[-1])
+            yield from self.settle(Step.ENTER_CODE)
+            report["kept_after_try_again"] = self.screen().ids.code.text
+            self.press(self.app.root.ids.back_button)
+            yield from self.settle(Step.FIND)
+            self.press(self.app.root.ids.back_button)
+            yield from self.settle(Step.ATTRACT)
+
+            # ID mismatch: never a silent pass; Call staff records an assistance request.
+            b = self.booking("Wirawan")
+            report.setdefault("bookings", {})["Wirawan"] = str(b.id)
+            yield from self.find(b.confirmation_code, "Wirawan")
+            yield from self.settle(Step.IDENTITY)
+            j.scanned(passport(b, surname="WIJAYA", given_names="ANDI"))
+            yield from self.settle(Step.PROBLEM)
+            self.said("id_mismatch")
+            staff = next(w for w in self.screen().ids.actions.children if w.action == "staff")
+            self.press(staff)
+            yield lambda: j.overlay is Overlay.HELP and j.help_state.value == "sent"
+            yield from self.frames(2)
+            self.said("help")
+            j.end()
+
+            # Declined card, then another card; then the printer out of paper.
+            yield from self.to_room("Wang")
+            self.press(self.screen().ids.submit)
+            yield from self.settle(Step.PAYMENT)
+            terminal.script("decline:05")
+            self.press(self.screen().ids.pay)
+            yield from self.settle(Step.PROBLEM)
+            self.said("declined")
+            report["declined_booking"] = str(j.session.booking.id)
+            yield lambda: self.j.step is Step.PROBLEM
+            self.press(self.screen().ids.actions.children[-1])  # "Use another card"
+            yield from self.settle(Step.PAYMENT)
+            printer.set_faults(paper=Paper.OUT)
+            self.press(self.screen().ids.pay)
+            yield from self.settle(Step.FINISH)
+            self.said("no_paper")
+            report["qr_shown"] = self.screen().ids.qr.opacity == 1 and self.screen().qr is not None
+            printer.set_faults(paper=Paper.OK)
+            j.end()
+
+            # The server cannot be reached (nothing listens where the kiosk looks).
+            yield from self.settle(Step.ATTRACT)
+            http = self.app._client._http
+            real_url = http.base_url
+            http.base_url = "http://127.0.0.1:9"
+            yield from self.find("AB12CD", "Santoso")
+            yield from self.settle(Step.PROBLEM)
+            self.said("offline")
+            http.base_url = real_url
+            j.end()
+
+            # Nobody touches: "Are you still there?", then everything typed is wiped.
+            yield from self.find("AB12CD", "Nob")
+            yield from self.settle(Step.PROBLEM)
+            self.press(self.screen().ids.actions.children[-1])
+            yield from self.settle(Step.ENTER_CODE)
+            j.settings.inactivity_s, j.settings.still_there_s = 0.5, 3.0
+            yield lambda: j.overlay is Overlay.STILL_THERE
+            yield from self.frames(2)
+            self.said("still_there")
+            yield from self.settle(Step.ATTRACT)
+            report["after_timeout"] = {
+                "code": self.app.screens["enter_code"].ids.code.text,
+                "surname": self.app.screens["enter_code"].ids.surname.text,
+                "session": j.session is None,
+            }
+
+    with local_server(settings, fresh=True), simulators() as (devices, printer, terminal):
+        app = KioskApp(settings, devices=devices)
+        guest = Guest(app)
+        guest.run(guest.script())
+        app.run()
+    report["failure"] = guest.failure
+    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 1 if guest.failure else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1])))

@@ -1,0 +1,115 @@
+"""The check-in journey in the real Kivy app under Xvfb, by simulated touches, against a real local
+server and the device simulators: what the screens said, and what the server recorded."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from frontoffice.models import AssistanceRequest, Payment, Reservation
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    if not os.environ.get("DISPLAY"):
+        pytest.fail("UI tests run under Xvfb: use `make test`")
+    tmp = tmp_path_factory.mktemp("checkin-ui")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp / "fo.sqlite3"
+    env = {
+        **os.environ,
+        "SAMBUT_SERVER_SERVER__DATABASE_URL": f"sqlite:///{db}",
+        "SAMBUT_KIOSK_SERVER__URL": f"http://127.0.0.1:{port}",
+        "SAMBUT_KIOSK_SERVER__TOKEN_FILE": str(tmp / "kiosk.token"),
+        "SAMBUT_KIOSK_KIOSK__WINDOW_SIZE": "[1280, 800]",
+    }
+    report = tmp / "report.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "ui" / "checkin_app.py"), str(report)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=150,
+    )
+    assert report.exists(), result.stderr[-3000:]
+    data = json.loads(report.read_text())
+    assert data["failure"] == "", result.stderr[-3000:]
+    engine = create_engine(f"sqlite:///{db}")
+    with Session(engine) as session:
+        yield data, session
+    engine.dispose()
+
+
+def _reservation(session, booking_id: str) -> Reservation:
+    return session.get(Reservation, uuid.UUID(booking_id))
+
+
+def test_happy_path_checks_in_pays_and_prints(run):
+    data, session = run
+    assert "Your room is ready" in data["room"][0]
+    assert "Pay by card" in data["payment"][0]
+    assert "You are checked in. Enjoy your stay!" in data["finish"][0]
+    assert "Please take your receipt" in data["finish"][0]
+    reservation = _reservation(session, data["bookings"]["Santoso"])
+    assert reservation.status.value == "checked_in"
+    assert reservation.terms_version == "2026-01"
+    assert reservation.room.number in data["finish"][0]
+    payments = session.scalars(select(Payment).where(Payment.reservation_id == reservation.id)).all()
+    assert [p.kind.value for p in payments] == ["sale"]
+    assert payments[0].amount > 0 and sum(c.isdigit() for c in payments[0].masked_pan) <= 4
+
+
+def test_not_found_is_said_kindly_and_keeps_the_typed_code(run):
+    data, _ = run
+    assert "We could not find your booking" in data["not_found"][0]
+    assert "Find it another way" in data["not_found"][0] and "Call staff" in data["not_found"][0]
+    assert data["kept_after_try_again"] == "ZZ9ZZ9"
+
+
+def test_id_mismatch_asks_for_staff_and_records_it(run):
+    data, session = run
+    assert "This document does not match the booking" in data["id_mismatch"][0]
+    assert "Help is on its way" in data["help"][0]
+    booking = uuid.UUID(data["bookings"]["Wirawan"])
+    requests = session.scalars(select(AssistanceRequest).where(AssistanceRequest.reservation_id == booking))
+    assert [(r.screen, r.reason) for r in requests] == [("problem", "id_mismatch")]
+    assert _reservation(session, str(booking)).status.value == "confirmed"
+
+
+def test_declined_card_then_another_card_is_paid_once(run):
+    data, session = run
+    assert "Your card was declined. You have not been charged." in data["declined"][0]
+    reservation = _reservation(session, data["declined_booking"])
+    payments = session.scalars(select(Payment).where(Payment.reservation_id == reservation.id)).all()
+    assert len(payments) == 1
+    assert reservation.status.value == "checked_in"
+
+
+def test_printer_out_of_paper_shows_the_qr_on_screen(run):
+    data, _ = run
+    assert "The printer is not working right now" in data["no_paper"][0]
+    assert data["qr_shown"] is True
+
+
+def test_server_unreachable_says_what_to_do(run):
+    data, _ = run
+    assert "We cannot reach the front office right now" in data["offline"][0]
+    assert "Try again" in data["offline"][0] and "Call staff" in data["offline"][0]
+
+
+def test_inactivity_asks_then_wipes_what_was_typed(run):
+    data, _ = run
+    assert "Are you still there?" in data["still_there"][0]
+    assert data["after_timeout"] == {"code": "", "surname": "", "session": True}
