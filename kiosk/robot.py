@@ -109,7 +109,8 @@ class Robot:
 
     @staticmethod
     def _key(keyboard: Any, ch: str) -> Any:
-        return next((k for k in keyboard.walk() if ch in (getattr(k, "value", None), getattr(k, "text", None))), None)
+        keys = (k for k in keyboard.walk() if ch in (getattr(k, "value", None), getattr(k, "text", None)))
+        return next(keys, None)
 
     def wait_drawn(self) -> Callable[[], bool]:
         """A condition true once a frame has been flipped to the screen after now."""

@@ -40,7 +40,8 @@ class RegistrationScreen(JourneyScreen):
             if doc is not None
             else ""
         )
-        self.summary = "\n".join(line for line in (f"[b]{guest}[/b] · {escape_markup(stay)}", checked) if line)
+        lines = (f"[b]{guest}[/b] · {escape_markup(stay)}", checked)
+        self.summary = "\n".join(line for line in lines if line)
         if self._filled_for != session.id:
             # Prefill once per guest; after that the fields hold what the guest typed.
             self._filled_for = session.id
