@@ -1,0 +1,248 @@
+"""Machine readable zones per ICAO 9303 (parts 4, 5, 6 and 7): TD1, TD2, TD3, MRV-A and MRV-B.
+
+OCR confusions (O/0, I/1, S/5, B/8, Z/2) are fixed only where the field's type leaves no doubt:
+a letter in a date or check digit becomes its digit and the check digit must then pass; in a
+document or personal number (letters and digits both legal) a single swap is taken only when it is
+the one swap that makes the check digit pass. A name or country code never holds a digit.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from drivers.idscan.document import (
+    Check,
+    DocumentFields,
+    DocumentKind,
+    IdDocument,
+    Sex,
+    Source,
+    expiry_state,
+    utc_today,
+)
+
+FILLER = "<"
+_VALUES = {ch: i for i, ch in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")} | {FILLER: 0}
+_WEIGHTS = (7, 3, 1)
+_MRZ_LINE = re.compile(r"[A-Z0-9<]+")
+_TO_DIGIT = str.maketrans("OISBZ", "01582")
+_TO_ALPHA = str.maketrans("01582", "OISBZ")
+_SWAPS = {"O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "2": "Z"}
+# Shapes by (lines, width); the first letter of the document code tells a visa from the others.
+_SHAPES = {(3, 30), (2, 36), (2, 44)}
+_SEX = {"M": Sex.MALE, "F": Sex.FEMALE, "X": Sex.UNSPECIFIED, FILLER: Sex.UNSPECIFIED}
+
+# Codes that are not ISO 3166 countries but appear as issuing state or nationality (ICAO 9303-3).
+SPECIAL_CODES = {
+    "D": "Germany",
+    "UTO": "Utopia (ICAO specimen)",
+    "XXA": "stateless person (1954 Convention)",
+    "XXB": "refugee (1951 Convention)",
+    "XXC": "refugee (other)",
+    "XXX": "unspecified nationality",
+    "EUE": "European Union",
+    "UNO": "United Nations Organization",
+    "UNA": "United Nations specialized agency",
+    "UNK": "Kosovo (UN interim administration)",
+    "XOM": "Sovereign Military Order of Malta",
+    "XPO": "INTERPOL",
+    "GBD": "British Overseas Territories citizen",
+    "GBN": "British National (Overseas)",
+    "GBO": "British Overseas citizen",
+    "GBP": "British protected person",
+    "GBS": "British subject",
+}
+
+
+def check_digit(text: str) -> str:
+    """ICAO 9303 check digit: values 0-9, A-Z = 10-35, < = 0, weighted 7-3-1, modulo 10."""
+    total = 0
+    for i, ch in enumerate(text):
+        total += _VALUES[ch] * _WEIGHTS[i % 3]
+    return str(total % 10)
+
+
+def _digit_field(value: str, check: str) -> tuple[str, str, bool]:
+    """A numeric field and its check digit, letters read as their look-alike digits."""
+    fixed, fixed_check = value.translate(_TO_DIGIT), check.translate(_TO_DIGIT)
+    return fixed, fixed_check, (fixed, fixed_check) != (value, check)
+
+
+def _alnum_field(value: str, check: str) -> tuple[str, bool, bool]:
+    """(value, passed, corrected) for a letters-and-digits field guarded by a check digit."""
+    check = check.translate(_TO_DIGIT)
+    if check_digit(value) == check:
+        return value, True, False
+    if not check.isdigit():
+        return value, False, False
+    candidates = [
+        fixed
+        for i, ch in enumerate(value)
+        if ch in _SWAPS and check_digit(fixed := value[:i] + _SWAPS[ch] + value[i + 1 :]) == check
+    ]
+    if len(candidates) == 1:
+        return candidates[0], True, True
+    return value, False, False
+
+
+def _date(digits: str, today: date, *, past: bool) -> date | None:
+    """YYMMDD with its century: a birth date is never in the future; an expiry is within 50 years."""
+    yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    year = 2000 + yy
+    if not past and year > today.year + 50:
+        year -= 100
+    value = date(year, mm, dd)
+    if past and value > today:
+        value = value.replace(year=year - 100)
+    return value
+
+
+def _date_check(
+    name: str, raw: str, raw_check: str, today: date, *, past: bool
+) -> tuple[Check, date | None, str, str]:
+    digits, check, corrected = _digit_field(raw, raw_check)
+    passed = check.isdigit() and check_digit(digits) == check
+    value = None
+    if passed and FILLER not in digits:
+        try:
+            value = _date(digits, today, past=past)
+        except ValueError:  # e.g. month 13: the check digit passed on nonsense
+            passed = False
+    elif passed and not (digits == FILLER * 6 or (digits[:2].isdigit() and FILLER in digits[2:])):
+        passed = False  # unknown parts are filled from the right only (ICAO 9303-3 4.6)
+    return Check(name, passed, corrected and passed), value, digits, check
+
+
+def _names(field: str) -> tuple[str, str]:
+    primary, _, secondary = field.rstrip(FILLER).partition(FILLER * 2)
+    return primary.replace(FILLER, " ").strip(), " ".join(p for p in secondary.split(FILLER) if p)
+
+
+def _code(raw: str) -> str:
+    return raw.replace(FILLER, "")
+
+
+def _split(text: str) -> list[str] | None:
+    lines = [ln.replace(" ", "").replace("\t", "").upper() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    if len(lines) == 1:  # some readers send the zone as one run of characters
+        run = lines[0]
+        for count, width in _SHAPES:
+            if len(run) == count * width:
+                return [run[i * width : (i + 1) * width] for i in range(count)]
+    return lines
+
+
+def _kind(lines: list[str]) -> DocumentKind | None:
+    shape = (len(lines), len(lines[0]))
+    if shape not in _SHAPES or any(len(ln) != shape[1] for ln in lines):
+        return None
+    first = lines[0][0].translate(_TO_ALPHA)
+    if shape == (3, 30):
+        return DocumentKind.TD1 if first in "IAC" else None
+    if shape == (2, 36):
+        return DocumentKind.MRV_B if first == "V" else DocumentKind.TD2 if first in "IAC" else None
+    return DocumentKind.MRV_A if first == "V" else DocumentKind.TD3 if first == "P" else None
+
+
+def parse_mrz(text: str, source: Source = Source.TEXT, today: date | None = None) -> IdDocument:
+    """Parse a machine readable zone; never raises, an unreadable zone is an invalid IdDocument."""
+    raw = text.encode("utf-8", "replace") if isinstance(text, str) else b""
+    try:
+        return _parse(text, source, today or utc_today(), raw)
+    except Exception:  # defensive: malformed input of any shape is a clean "not valid"
+        return IdDocument.invalid(source, "not a readable machine readable zone", raw)
+
+
+def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
+    lines = _split(text)
+    if not lines:
+        return IdDocument.invalid(source, "empty", raw)
+    kind = _kind(lines)
+    if kind is None or not all(_MRZ_LINE.fullmatch(ln) for ln in lines):
+        return IdDocument.invalid(source, "not a machine readable zone", raw)
+
+    if kind is DocumentKind.TD1:
+        l1, l2, l3 = lines
+        number, ncheck, opt1 = l1[5:14], l1[14], l1[15:30]
+        birth, bcheck, sex, expiry, echeck = l2[0:6], l2[6], l2[7], l2[8:14], l2[14]
+        nationality, opt2, composite = l2[15:18], l2[18:29], l2[29]
+        name = l3
+    else:
+        l1, l2 = lines
+        number, ncheck, nationality = l2[0:9], l2[9], l2[10:13]
+        birth, bcheck, sex, expiry, echeck = l2[13:19], l2[19], l2[20], l2[21:27], l2[27]
+        name = l1[5:]
+        end = len(l2) - (kind in (DocumentKind.TD2, DocumentKind.TD3))
+        opt1, opt2, composite = l2[28:end], "", l2[end:]
+    code, state = l1[0:2].translate(_TO_ALPHA), l1[2:5].translate(_TO_ALPHA)
+    nationality, sex = nationality.translate(_TO_ALPHA), sex.translate(_TO_ALPHA)
+    name = name.translate(_TO_ALPHA)
+    if sex not in _SEX:
+        return IdDocument.invalid(source, "unreadable sex field", raw, kind)
+
+    checks: list[Check] = []
+    # A number longer than 9 characters: filler in the check position, the rest of the number
+    # and its check digit at the start of the optional data (TD1, TD2).
+    overflow = ncheck == FILLER and kind in (DocumentKind.TD1, DocumentKind.TD2) and opt1[:1] != FILLER
+    if overflow:
+        tail = opt1.split(FILLER, 1)[0]
+        full, passed, fixed = _alnum_field(number + tail[:-1], tail[-1:])
+        opt1 = full[9:] + tail[-1:] + opt1[len(tail) :]
+        number = full[:9]
+    else:
+        full, passed, fixed = _alnum_field(number, ncheck)
+        number, ncheck = full, ncheck.translate(_TO_DIGIT)
+    checks.append(Check("document_number", passed, fixed))
+
+    bcheck_result, birth_date, birth, bcheck = _date_check("birth_date", birth, bcheck, today, past=True)
+    echeck_result, expiry_date, expiry, echeck = _date_check("expiry_date", expiry, echeck, today, past=False)
+    checks += (bcheck_result, echeck_result)
+
+    if kind is DocumentKind.TD3:
+        personal, pcheck = opt1[:-1], opt1[-1]
+        if pcheck == FILLER and personal == FILLER * len(personal):
+            pcheck = "0"  # an unused personal number may carry a filler as its check digit
+        personal, passed, fixed = _alnum_field(personal, pcheck)
+        checks.append(Check("personal_number", passed, fixed))
+        opt1 = personal + pcheck.translate(_TO_DIGIT)
+    if composite:
+        fixed_composite = composite.translate(_TO_DIGIT)
+        upper = number + ncheck + opt1 if kind is DocumentKind.TD1 else number + ncheck
+        if kind is DocumentKind.TD1:
+            body = upper + birth + bcheck + expiry + echeck + opt2
+        else:
+            body = upper + birth + bcheck + expiry + echeck + opt1
+        passed = check_digit(body) == fixed_composite
+        checks.append(Check("composite", passed, passed and fixed_composite != composite))
+
+    surname, given = _names(name)
+    document_number = (full if overflow else number).rstrip(FILLER)
+    if overflow:
+        opt1 = opt1[len(tail) :]
+    optional = opt1[:-1] if kind is DocumentKind.TD3 else opt1 + opt2
+    fields = DocumentFields(
+        document_code=_code(code),
+        issuing_state=_code(state),
+        document_number=document_number,
+        surname=surname,
+        given_names=given,
+        nationality=_code(nationality),
+        birth_date=birth_date,
+        expiry_date=expiry_date,
+        sex=_SEX[sex],
+        optional_data=optional.strip(FILLER),
+    )
+    reason = "" if all(c.passed for c in checks) else "check digit mismatch"
+    if not reason and not surname:
+        reason = "no name"
+    return IdDocument(
+        kind=kind,
+        source=source,
+        fields=fields,
+        checks=tuple(checks),
+        reason=reason,
+        expiry=expiry_state(expiry_date, today),
+        raw=raw,
+    )
