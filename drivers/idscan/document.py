@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 
 class DocumentKind(enum.StrEnum):
@@ -44,8 +45,7 @@ class Sex(enum.StrEnum):
     UNSPECIFIED = "X"
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(NamedTuple):
     """One verification: a check digit, a date, a mandatory element. ``corrected`` names OCR fixes."""
 
     name: str
@@ -60,7 +60,9 @@ def mask(number: str) -> str:
     return "*" * (len(number) - 3) + number[-3:]
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ costs ~4x more, and the MRZ parser must reach
+# 20,000 documents a second. Treat both as read-only all the same.
+@dataclass(slots=True)
 class DocumentFields:
     """What registration needs; empty strings / None where a document does not carry a field."""
 
@@ -88,7 +90,7 @@ class DocumentFields:
         return f"DocumentFields(document_number={mask(self.document_number)!r})"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IdDocument:
     kind: DocumentKind
     source: Source
