@@ -67,14 +67,19 @@ class CameraDevice(Device):
         self._lock = threading.Lock()
         self._hint, self._region = ScanHint.SHOW_CODE, ()
         self._rejected: set[bytes] = set()
+        self._armed_at = 0  # frame number at the last arm()
 
     # -- for the kiosk -------------------------------------------------------------------------
 
     def arm(self) -> None:
-        """Start looking for a code again (after a valid read stopped decoding)."""
+        """Start looking for a code again (after a valid read stopped decoding).
+
+        Only frames captured from now on are decoded: the last guest's code is not read twice.
+        """
         with self._lock:
             self._rejected.clear()
             self._hint, self._region = ScanHint.SHOW_CODE, ()
+            self._armed_at = self._slot.newest()[0]
         self._armed.set()
 
     def preview(self) -> Preview:
@@ -139,6 +144,8 @@ class CameraDevice(Device):
         while not self._stop.is_set():
             if not self._armed.wait(timeout=0.2):
                 continue
+            with self._lock:
+                seen = max(seen, self._armed_at)
             got = self._slot.wait_newer(seen, timeout=0.5)
             if got is None:
                 continue

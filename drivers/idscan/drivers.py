@@ -56,7 +56,10 @@ class SerialScannerOptions(DeviceOptions):
     @field_validator("encoding")
     @classmethod
     def _known_encoding(cls, value: str) -> str:
-        codecs.lookup(value)  # LookupError is reported by pydantic as a validation error
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}") from None
         return value
 
 

@@ -7,34 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drivers.idscan import DocumentKind, ExpiryState, Sex, Source, encode_aamva, parse_aamva, recognize
+from tests.idscan_samples import MODERN
 
 TODAY = date(2026, 11, 26)
 
-MODERN = {  # version 4 onwards: DCS family name, DAC first, DAD middle; US dates MMDDCCYY
-    "DCA": "D",
-    "DCB": "NONE",
-    "DCD": "NONE",
-    "DBA": "08312029",
-    "DCS": "PUBLIC",
-    "DAC": "JOHN",
-    "DAD": "QUINCY",
-    "DBD": "08312021",
-    "DBB": "01071985",
-    "DBC": "1",
-    "DAY": "BRO",
-    "DAU": "070 IN",
-    "DAG": "123 MAIN STREET",
-    "DAH": "APT 4",
-    "DAI": "ANYTOWN",
-    "DAJ": "VA",
-    "DAK": "221010000  ",
-    "DAQ": "T64235789",
-    "DCF": "2424244747474786102204",
-    "DCG": "USA",
-    "DDE": "N",
-    "DDF": "N",
-    "DDG": "N",
-}
 V1 = {  # 2000: whole name in DAA, CCYYMMDD dates, sex as a letter
     "DAQ": "A1234567",
     "DAA": "PUBLIC,JANE,Q",

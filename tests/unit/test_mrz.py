@@ -9,18 +9,11 @@ from hypothesis import strategies as st
 
 from drivers.idscan import DocumentFields, DocumentKind, ExpiryState, Sex, Source, check_digit, parse_mrz
 from drivers.idscan.mrz import format_mrz
+from tests.idscan_samples import MRV_A, MRV_B, TD1, TD1_LONG, TD2, TD3
 
 VALUE = {c: i for i, c in enumerate(string.digits + string.ascii_uppercase)} | {"<": 0}
 
 TODAY = date(2026, 11, 26)
-
-# Specimens from ICAO Doc 9303 parts 4 to 7.
-TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
-TD1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<"
-TD1_LONG = "I<UTOD23145890<7349<<<<<<<<<<<\n3407127M9507122UTO<<<<<<<<<<<2\nSTEVENSON<<PETER<JOHN<<<<<<<<<"
-TD2 = "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6"
-MRV_A = "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<"
-MRV_B = "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nL8988901C4XXX4009078F9612109<<<<<<<<"
 
 
 def parse(text: str):
