@@ -43,6 +43,10 @@ def _corners(position: zxingcpp.Position) -> tuple[Point, ...]:
     )
 
 
+def _area(corners: tuple[Point, ...]) -> float:
+    return float(cv2.contourArea(np.array(corners, np.float32)))
+
+
 class FrameDecoder:
     """Decode one frame at a time; not thread-safe (one per camera, used by its decode thread)."""
 
@@ -82,8 +86,16 @@ class FrameDecoder:
         back: np.ndarray | None = None,
         binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage,
     ) -> tuple[DecodedCode, ...]:
+        """Codes in ``image``; with ``back`` (a crop of one region) only the largest, in frame pixels.
+
+        zxing can find a phantom second PDF417 inside a straightened crop that passes its error
+        correction; a crop holds one code by construction, so the one covering most of it wins.
+        """
+        barcodes = zxingcpp.read_barcodes(image, formats=formats, binarizer=binarizer)
+        if back is not None and len(barcodes) > 1:
+            barcodes = [max(barcodes, key=lambda b: _area(_corners(b.position)))]
         found = []
-        for barcode in zxingcpp.read_barcodes(image, formats=formats, binarizer=binarizer):
+        for barcode in barcodes:
             corners = _corners(barcode.position)
             if back is not None:  # map crop coordinates back into the frame
                 pts = np.array(corners, np.float32).reshape(-1, 1, 2)
@@ -156,7 +168,10 @@ class FrameDecoder:
         codes = self._zxing(crop, formats, "zxing", shift, fixed) if formats else ()
         if codes or self._qr is None:
             return codes
-        text, points, _ = self._qr.detectAndDecode(crop)
+        try:
+            text, points, _ = self._qr.detectAndDecode(crop)
+        except cv2.error:  # OpenCV raises on symbols it half-recognises (e.g. unsupported modes)
+            return ()
         if not text:
             return ()
         corners = tuple((float(px) + x0, float(py) + y0) for px, py in points.reshape(-1, 2))

@@ -47,7 +47,9 @@ class Scene:
 
 def code_image(payload: bytes, symbology: Symbology) -> np.ndarray:
     """The bare symbol, one pixel per module, quiet zone included (0 = dark, 255 = light)."""
-    barcode = zxingcpp.create_barcode(payload, ZXING_FORMATS[symbology])
+    # AAMVA asks for PDF417 error correction level 3 at least; the writer's default is lower.
+    options = {"ec_level": 3} if symbology is Symbology.PDF417 else {}
+    barcode = zxingcpp.create_barcode(payload, ZXING_FORMATS[symbology], **options)
     return np.asarray(zxingcpp.write_barcode_to_image(barcode, scale=1), dtype=np.uint8)
 
 

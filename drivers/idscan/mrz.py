@@ -64,18 +64,28 @@ SPECIAL_CODES = {
 }
 
 
+# Check results are immutable; sharing the handful there are saves building six per document.
+_CHECKS = {
+    (name, passed, corrected): Check(name, passed, corrected)
+    for name in (
+        "letter_fields",
+        "document_number",
+        "birth_date",
+        "expiry_date",
+        "personal_number",
+        "composite",
+    )
+    for passed in (True, False)
+    for corrected in (True, False)
+}
+
+
 def check_digit(text: str) -> str:
     """ICAO 9303 check digit: values 0-9, A-Z = 10-35, < = 0, weighted 7-3-1, modulo 10."""
     # Each weight's products (mod 10) as a byte table, so the sums run in C: about 3x faster.
     data = text.encode("latin-1", "replace")
     total = sum(data[0::3].translate(_W7)) + sum(data[1::3].translate(_W3)) + sum(data[2::3].translate(_W1))
     return _DIGITS[total % 10]
-
-
-def _digit_field(value: str, check: str) -> tuple[str, str, bool]:
-    """A numeric field and its check digit, letters read as their look-alike digits."""
-    fixed, fixed_check = value.translate(_TO_DIGIT), check.translate(_TO_DIGIT)
-    return fixed, fixed_check, (fixed, fixed_check) != (value, check)
 
 
 def _alnum_field(value: str, check: str) -> tuple[bool, bool]:
@@ -89,13 +99,15 @@ def _alnum_field(value: str, check: str) -> tuple[bool, bool]:
     return passed, passed and fixed != check
 
 
-def _date(digits: str, today: date, *, past: bool) -> date | None:
+_TWO_DIGITS = {f"{i:02d}": i for i in range(100)}
+
+
+def _date(digits: str, today: date, *, past: bool) -> date:
     """YYMMDD with its century: a birth date is never in the future; an expiry is within 50 years."""
-    yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
-    year = 2000 + yy
+    year = 2000 + _TWO_DIGITS[digits[:2]]
     if not past and year > today.year + 50:
         year -= 100
-    value = date(year, mm, dd)
+    value = date(year, _TWO_DIGITS[digits[2:4]], _TWO_DIGITS[digits[4:]])
     if past and value > today:
         value = value.replace(year=year - 100)
     return value
@@ -104,17 +116,20 @@ def _date(digits: str, today: date, *, past: bool) -> date | None:
 def _date_check(
     name: str, raw: str, raw_check: str, today: date, *, past: bool
 ) -> tuple[Check, date | None, str, str]:
-    digits, check, corrected = _digit_field(raw, raw_check)
-    passed = check.isdigit() and check_digit(digits) == check
+    """A date and its check digit, letters read as their look-alike digits."""
+    digits, check = raw.translate(_TO_DIGIT), raw_check.translate(_TO_DIGIT)
+    if check_digit(digits) != check:
+        return _CHECKS[name, False, False], None, digits, check
     value = None
-    if passed and FILLER not in digits:
+    if digits.isdigit():
         try:
             value = _date(digits, today, past=past)
         except ValueError:  # e.g. month 13: the check digit passed on nonsense
-            passed = False
-    elif passed and not (digits == FILLER * 6 or (digits[:2].isdigit() and FILLER in digits[2:])):
-        passed = False  # unknown parts are filled from the right only (ICAO 9303-3 4.6)
-    return Check(name, passed, corrected and passed), value, digits, check
+            return _CHECKS[name, False, False], None, digits, check
+    elif not (digits == FILLER * 6 or (digits[:2].isdigit() and FILLER in digits[2:])):
+        # Unknown parts are filled from the right only (ICAO 9303-3 4.6).
+        return _CHECKS[name, False, False], None, digits, check
+    return _CHECKS[name, True, digits != raw or check != raw_check], value, digits, check
 
 
 def _names(field: str) -> tuple[str, str]:
@@ -126,9 +141,9 @@ def _code(raw: str) -> str:
     return raw.replace(FILLER, "")
 
 
-def _split(text: str) -> list[str] | None:
-    lines = [ln.replace(" ", "").replace("\t", "").upper() for ln in text.splitlines()]
-    lines = [ln for ln in lines if ln]
+def _split(text: str) -> list[str]:
+    # Spaces and tabs are OCR noise inside a line; any other whitespace separates lines.
+    lines = text.replace(" ", "").replace("\t", "").upper().split()
     if len(lines) == 1:  # some readers send the zone as one run of characters
         run = lines[0]
         for count, width in _SHAPES:
@@ -187,7 +202,7 @@ def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
         return IdDocument.invalid(source, "unreadable sex field", raw, kind)
 
     # Names, codes and sex hold letters only: a digit there is read as its look-alike letter.
-    checks: list[Check] = [Check("letter_fields", True, fixed_letters != letters)]
+    checks: list[Check] = [_CHECKS["letter_fields", True, fixed_letters != letters]]
     # A number longer than 9 characters: filler in the check position, the rest of the number
     # and its check digit at the start of the optional data (TD1, TD2).
     overflow = ncheck == FILLER and kind in (DocumentKind.TD1, DocumentKind.TD2) and opt1[:1] != FILLER
@@ -199,7 +214,7 @@ def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
         full = number
         passed, fixed = _alnum_field(number, ncheck)
         ncheck = ncheck.translate(_TO_DIGIT)
-    checks.append(Check("document_number", passed, fixed))
+    checks.append(_CHECKS["document_number", passed, fixed])
 
     bcheck_result, birth_date, birth, bcheck = _date_check("birth_date", birth, bcheck, today, past=True)
     echeck_result, expiry_date, expiry, echeck = _date_check("expiry_date", expiry, echeck, today, past=False)
@@ -210,7 +225,7 @@ def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
         if pcheck == FILLER and personal == FILLER * len(personal):
             pcheck = "0"  # an unused personal number may carry a filler as its check digit
         passed, fixed = _alnum_field(personal, pcheck)
-        checks.append(Check("personal_number", passed, fixed))
+        checks.append(_CHECKS["personal_number", passed, fixed])
         opt1 = personal + pcheck.translate(_TO_DIGIT)
     if composite:
         fixed_composite = composite.translate(_TO_DIGIT)
@@ -220,7 +235,7 @@ def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
         else:
             body = upper + birth + bcheck + expiry + echeck + opt1
         passed = check_digit(body) == fixed_composite
-        checks.append(Check("composite", passed, passed and fixed_composite != composite))
+        checks.append(_CHECKS["composite", passed, passed and fixed_composite != composite])
 
     surname, given = _names(name)
     document_number = full.rstrip(FILLER)
