@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.cli",
     "frontoffice.cli",
     "drivers.cli",
+    "drivers.idscan.cli",
 )
 
 
