@@ -1,13 +1,16 @@
 """The serial scanner driver, run against pyserial's loopback port through the simulator."""
 
+import os
 import queue
 import tomllib
+from typing import NamedTuple
 
 import pytest
 
 from drivers.base import DataEvent, DeviceState, Health, NoHardwareError
 from drivers.idscan import DocumentKind, Source, encode_aamva
-from drivers.idscan.drivers import SerialScanner, SimulatedScanner
+from drivers.idscan.drivers import HidWedgeScanner, SerialScanner, SimulatedScanner
+from drivers.idscan.keymap import _LAYOUTS
 from kiosk.config import DeviceSection
 from tests.idscan_samples import MODERN, TD1, TD3, TOKEN
 
@@ -111,3 +114,88 @@ def test_missing_port_is_no_hardware():
 def test_bad_options_are_refused(options):
     with pytest.raises(ValueError):
         DeviceSection(kind="scanner", driver="serial", options=options)
+
+
+# --- keyboard wedge -------------------------------------------------------------------------------
+
+
+class KeyEvent(NamedTuple):
+    type: int
+    code: int
+    value: int
+
+
+class FakeInput:
+    """Stands in for evdev.InputDevice: a pipe to wake select(), a queue of key events."""
+
+    def __init__(self) -> None:
+        self.fd, self._wake = os.pipe()
+        self._events: queue.SimpleQueue = queue.SimpleQueue()
+        self.grabbed = False
+
+    def type(self, text: str) -> None:
+        reverse = {}
+        for code, (plain, shifted) in _LAYOUTS["us"].items():
+            reverse.setdefault(shifted, (code, True))
+            reverse[plain] = (code, False)
+        for char in text:
+            code, shift = (28, False) if char == "\n" else reverse[char]
+            events = [KeyEvent(1, 42, 1)] if shift else []
+            events += [KeyEvent(1, code, 1), KeyEvent(0, 0, 0), KeyEvent(1, code, 0)]
+            events += [KeyEvent(1, 42, 0)] if shift else []
+            for event in events:
+                self._events.put(event)
+        os.write(self._wake, b"!")
+
+    def read(self) -> list[KeyEvent]:
+        os.read(self.fd, 1024)
+        events = []
+        while not self._events.empty():
+            events.append(self._events.get())
+        return events
+
+    def grab(self) -> None:
+        self.grabbed = True
+
+    def ungrab(self) -> None:
+        self.grabbed = False
+
+    def close(self) -> None:
+        os.close(self.fd)
+        os.close(self._wake)
+
+
+class WedgeOnFakeInput(HidWedgeScanner):
+    fake: FakeInput
+
+    def _open_input(self):
+        return self.fake
+
+
+def test_keyboard_wedge_scans_are_grabbed_and_read():
+    WedgeOnFakeInput.fake = FakeInput()
+    dev = WedgeOnFakeInput("wedge", HidWedgeScanner.Options(device="/dev/input/fake", mrz_timeout_s=5))
+    docs = documents(dev)
+    dev.start().result(timeout=5)
+    try:
+        assert dev.fake.grabbed
+        dev.fake.type(TOKEN + "\n")
+        doc = docs.get(timeout=5)
+        assert doc.valid and doc.fields.booking_token == TOKEN and doc.source is Source.HID
+        dev.fake.type(TD3 + "\n")  # the MRZ typed line by line, Enter after each
+        assert docs.get(timeout=5).kind is DocumentKind.TD3
+    finally:
+        dev.shutdown()
+    assert not WedgeOnFakeInput.fake.grabbed
+
+
+def test_keyboard_wedge_without_evdev_is_no_hardware():
+    try:
+        import evdev  # noqa: F401
+    except ImportError:
+        dev = HidWedgeScanner("wedge", HidWedgeScanner.Options(device="/dev/input/event0"))
+        with pytest.raises(NoHardwareError, match="evdev"):
+            dev.open().result(timeout=5)
+        dev.shutdown()
+    else:
+        pytest.skip("evdev is installed here")
