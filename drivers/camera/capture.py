@@ -7,12 +7,16 @@ slot, the decoder takes whatever is newest, and frames in between are dropped on
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
+
+
+log = logging.getLogger(__name__)
 
 
 class FrameSource(Protocol):
@@ -67,7 +71,11 @@ class CaptureThread(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            frame = self.source.read()
+            try:
+                frame = self.source.read()
+            except Exception:  # a driver error is a missed frame, counted like one
+                log.exception("%s: reading a frame failed", self.name)
+                frame = None
             if frame is None:
                 self.failures += 1
                 self._stop_event.wait(0.05)  # a camera that lost its USB link: do not spin

@@ -11,6 +11,7 @@ OpenCV and zxing-cpp load when a camera is enabled, not when the driver is regis
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Sequence
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from drivers.camera.decode import FrameDecoder
+
+log = logging.getLogger(__name__)
 
 _NO_FRAMES_AFTER_S = 2.0  # a camera silent this long while capturing is faulty
 
@@ -150,7 +153,11 @@ class CameraDevice(Device):
             if got is None:
                 continue
             seen, frame = got
-            result = decoder.decode(frame)
+            try:
+                result = decoder.decode(frame)
+            except Exception:  # one odd frame must not end scanning for the rest of the day
+                log.exception("%s: decoding a frame failed", self.name)
+                continue
             hint = result.hint
             for code in result.codes:
                 doc = recognize(code.raw, Source.CAMERA)
