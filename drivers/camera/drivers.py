@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from drivers.base import Device, DeviceFailureError, DeviceOptions, HealthReport, NoHardwareError
+from drivers.base import Device, DeviceFailureError, DeviceOptions, ErrorEvent, HealthReport, NoHardwareError
 from drivers.camera.capture import CaptureThread, FrameSource, LatestFrame
 from drivers.camera.types import Point, ScanHint, Symbology
-from drivers.idscan.document import Source
+from drivers.idscan.document import DocumentKind, Source
 from drivers.idscan.recognize import recognize
 from drivers.registry import register
 
@@ -32,16 +32,24 @@ if TYPE_CHECKING:
     import numpy as np
 
     from drivers.camera.decode import FrameDecoder
+    from drivers.camera.vault import ImageVault
 
 log = logging.getLogger(__name__)
 
 _NO_FRAMES_AFTER_S = 2.0  # a camera silent this long while capturing is faulty
+_PURGE_EVERY_S = 3600.0
 
 
 class CameraOptions(DeviceOptions):
     symbologies: list[Symbology] = Field(default_factory=lambda: list(Symbology), min_length=1)
     deskew: bool = True  # straighten tilted PDF417 with OpenCV before a second zxing pass
     opencv_fallback: bool = True  # OpenCV's QR detector on square regions zxing could not read
+    # Pictures of ID documents are kept only when a property turns this on: then encrypted at
+    # rest and deleted after the retention period. Booking codes are never kept.
+    store_id_images: bool = False
+    image_dir: Path = Path("var/id-images")
+    image_key_file: Path = Path("var/id-images.key")
+    image_retention_days: int = Field(7, ge=1, le=365)
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class CameraDevice(Device):
         self._hint, self._region = ScanHint.SHOW_CODE, ()
         self._rejected: set[bytes] = set()
         self._armed_at = 0  # frame number at the last arm()
+        self._vault: ImageVault | None = None
 
     # -- for the kiosk -------------------------------------------------------------------------
 
@@ -101,9 +110,12 @@ class CameraDevice(Device):
 
     def _do_enable(self) -> None:
         from drivers.camera.decode import FrameDecoder
+        from drivers.camera.vault import ImageVault
 
         opts = self.options
         decoder = FrameDecoder(opts.symbologies, deskew=opts.deskew, opencv_fallback=opts.opencv_fallback)
+        if opts.store_id_images:
+            self._vault = ImageVault(opts.image_dir, opts.image_key_file, opts.image_retention_days)
         assert self._source is not None
         self._slot = LatestFrame()
         self._stop.clear()
@@ -144,7 +156,11 @@ class CameraDevice(Device):
 
     def _decode_loop(self, decoder: FrameDecoder) -> None:
         seen = 0
+        next_purge = 0.0
         while not self._stop.is_set():
+            if self._vault is not None and time.monotonic() >= next_purge:
+                self._vault.purge()
+                next_purge = time.monotonic() + _PURGE_EVERY_S
             if not self._armed.wait(timeout=0.2):
                 continue
             with self._lock:
@@ -164,6 +180,8 @@ class CameraDevice(Device):
                 if doc.valid:
                     self._armed.clear()  # stop decoding: the guest has been read
                     self._set_preview(ScanHint.FOUND, code.corners)
+                    if self._vault is not None and doc.kind is not DocumentKind.BOOKING:
+                        self._keep_image(frame)
                     self.emit_data(doc)
                     break
                 hint = ScanHint.SHOW_CODE  # a code, but not one we can use
@@ -174,6 +192,18 @@ class CameraDevice(Device):
                     self.emit_data(doc)
             else:
                 self._set_preview(hint, result.region)
+
+    def _keep_image(self, frame: np.ndarray) -> None:
+        import cv2
+
+        assert self._vault is not None
+        ok, png = cv2.imencode(".png", frame)
+        try:
+            if not ok:
+                raise OSError("could not encode the frame")
+            self._vault.store(png.tobytes())
+        except OSError as exc:  # a full disk must not stop the check-in; staff see the error
+            self.emit(ErrorEvent(self.name, DeviceFailureError(f"ID image not stored: {exc}")))
 
     def _set_preview(self, hint: ScanHint, region: tuple[Point, ...]) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ from drivers.camera.decode import FrameDecoder
 from drivers.camera.drivers import OpenCvCamera, SimulatedCamera
 from drivers.camera.synth import Light, Scene, Surface, render
 from drivers.camera.types import ScanHint, Symbology
+from drivers.camera.vault import ImageVault
 from drivers.idscan import DocumentKind, Source, encode_aamva
 from kiosk.config import DeviceSection
 from tests.idscan_samples import MODERN, TOKEN
@@ -191,7 +192,7 @@ def test_opencv_camera_reads_through_videocapture(tmp_path):
         ("opencv", {"width": 10}),
         ("sim", {"symbologies": ["ean13"]}),
         ("sim", {"symbologies": []}),
-        ("sim", {"store_id_images": True}),  # not offered: images are never stored
+        ("sim", {"store_id_images": True, "image_retention_days": 0}),
     ],
 )
 def test_bad_camera_options_are_refused(driver, options):
@@ -201,3 +202,37 @@ def test_bad_camera_options_are_refused(driver, options):
 
 def test_fixed_focus_accepted_with_autofocus_off():
     DeviceSection(kind="camera", driver="opencv", options={"autofocus": False, "focus": 40})
+
+
+def test_id_images_kept_only_when_configured_and_then_encrypted(tmp_path):
+    opts = SimulatedCamera.Options(
+        fps=30, store_id_images=True, image_dir=tmp_path / "img", image_key_file=tmp_path / "key"
+    )
+    dev = SimulatedCamera("camera", opts)
+    docs = documents(dev)
+    dev.start().result(timeout=5)
+    try:
+        dev.show(TOKEN)
+        assert docs.get(timeout=10).kind is DocumentKind.BOOKING
+        dev.show(LICENCE, Symbology.PDF417)
+        dev.arm()
+        kinds = [docs.get(timeout=10).kind]
+        if kinds[0] is DocumentKind.BOOKING:  # one frame on its way before the switch
+            dev.arm()
+            kinds.append(docs.get(timeout=10).kind)
+        assert kinds[-1] is DocumentKind.AAMVA_DL
+    finally:
+        dev.shutdown()
+    stored = list((tmp_path / "img").iterdir())
+    assert len(stored) == 1  # the licence only, never the booking code
+    assert not stored[0].read_bytes().startswith(b"\x89PNG")
+    assert ImageVault(tmp_path / "img", tmp_path / "key", 7).load(stored[0]).startswith(b"\x89PNG")
+    assert (tmp_path / "key").stat().st_mode & 0o777 == 0o600
+
+
+def test_no_images_written_by_default(camera, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    dev, docs = camera
+    dev.show(LICENCE, Symbology.PDF417)
+    assert docs.get(timeout=10).valid
+    assert list(tmp_path.iterdir()) == []
