@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from drivers.idscan.document import IdDocument, Source, mask
+from drivers.idscan.mrz import describe_code
 from drivers.idscan.recognize import recognize
 
 
@@ -34,6 +35,8 @@ def describe(doc: IdDocument) -> str:
         parts.append(f"reason={doc.reason}")
     if f.document_number:
         parts.append(f"number={mask(f.document_number)}")
+    if f.issuing_state:
+        parts.append(f"issued by {describe_code(f.issuing_state)}")
     if f.booking_property:
         parts.append(f"property={f.booking_property}")
     if f.expiry_date:

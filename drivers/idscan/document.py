@@ -111,6 +111,12 @@ class IdDocument:
     def corrected(self) -> bool:
         return any(c.corrected for c in self.checks)
 
+    def expiry_on(self, day: date) -> ExpiryState:
+        """Expiry against a property's business date (``expiry`` was judged on the UTC date)."""
+        if self.expiry is ExpiryState.NOT_APPLICABLE:
+            return self.expiry
+        return expiry_state(self.fields.expiry_date, day)
+
     def failed_checks(self) -> list[str]:
         return [c.name for c in self.checks if not c.passed]
 

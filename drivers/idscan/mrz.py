@@ -138,7 +138,17 @@ def _names(field: str) -> tuple[str, str]:
 
 
 def _code(raw: str) -> str:
-    return raw.replace(FILLER, "")
+    return raw.rstrip(FILLER)
+
+
+def _is_code(code: str) -> bool:
+    """A state or nationality: three letters (ISO 3166 or ICAO's XXA...), or Germany's lone D."""
+    return code.isalpha() and (len(code) == 3 or code in SPECIAL_CODES)
+
+
+def describe_code(code: str) -> str:
+    """The special codes in words (for staff screens); other codes are plain ISO 3166 countries."""
+    return SPECIAL_CODES.get(code, code)
 
 
 def _split(text: str) -> list[str]:
@@ -200,6 +210,9 @@ def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
     sex, name = fixed_letters[8], fixed_letters[9:]
     if sex not in _SEX:
         return IdDocument.invalid(source, "unreadable sex field", raw, kind)
+    state, nationality = _code(state), _code(nationality)
+    if not (_is_code(state) and _is_code(nationality)):
+        return IdDocument.invalid(source, "unreadable state or nationality code", raw, kind)
 
     # Names, codes and sex hold letters only: a digit there is read as its look-alike letter.
     checks: list[Check] = [_CHECKS["letter_fields", True, fixed_letters != letters]]
@@ -244,11 +257,11 @@ def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
     optional = opt1[:-1] if kind is DocumentKind.TD3 else opt1 + opt2
     fields = DocumentFields(
         document_code=_code(code),
-        issuing_state=_code(state),
+        issuing_state=state,
         document_number=document_number,
         surname=surname,
         given_names=given,
-        nationality=_code(nationality),
+        nationality=nationality,
         birth_date=birth_date,
         expiry_date=expiry_date,
         sex=_SEX[sex],

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drivers.idscan import DocumentFields, DocumentKind, ExpiryState, Sex, Source, check_digit, parse_mrz
-from drivers.idscan.mrz import format_mrz
+from drivers.idscan.mrz import describe_code, format_mrz
 from tests.idscan_samples import MRV_A, MRV_B, TD1, TD1_LONG, TD2, TD3
 
 VALUE = {c: i for i, c in enumerate(string.digits + string.ascii_uppercase)} | {"<": 0}
@@ -80,6 +80,19 @@ def test_single_word_name_and_special_codes():
     assert (doc.fields.issuing_state, doc.fields.nationality) == ("D", "XXA")
     assert doc.fields.sex is Sex.UNSPECIFIED
     assert doc.expiry is ExpiryState.VALID
+
+
+def test_special_codes_described_and_malformed_codes_refused():
+    assert describe_code("XXB") == "refugee (1951 Convention)" and describe_code("IDN") == "IDN"
+    line1, line2 = TD3.split("\n")
+    assert "state" in parse(line1.replace("UTO", "U<O", 1) + "\n" + line2).reason
+    assert "nationality" in parse(line1 + "\n" + line2.replace("UTO", "X<<", 1)).reason
+
+
+def test_expiry_judged_again_on_a_business_date():
+    doc = parse(TD3)
+    assert doc.expiry_on(date(2012, 4, 15)) is ExpiryState.VALID
+    assert doc.expiry_on(date(2012, 4, 16)) is ExpiryState.EXPIRED
 
 
 def test_centuries_birth_in_past_expiry_in_future():
