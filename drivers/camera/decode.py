@@ -59,7 +59,11 @@ class FrameDecoder:
     ) -> None:
         self.symbologies = frozenset(symbologies)
         self._formats = _formats(self.symbologies)
-        self._deskew = deskew and Symbology.PDF417 in self.symbologies
+        # A wide region is straightened for the linear-ish codes; a square one retried for 2D ones.
+        wide = self.symbologies - {Symbology.QR}
+        square = self.symbologies & {Symbology.QR, Symbology.DATAMATRIX}
+        self._wide_formats = _formats(wide) if deskew and Symbology.PDF417 in wide else None
+        self._square_formats = _formats(square) if square else None
         self._qr = cv2.QRCodeDetector() if opencv_fallback and Symbology.QR in self.symbologies else None
 
     def decode(self, frame: np.ndarray) -> FrameResult:
@@ -127,15 +131,23 @@ class FrameDecoder:
         return boxes
 
     def _read_region(self, gray: np.ndarray, box: np.ndarray) -> tuple[DecodedCode, ...]:
-        edges = [box[(i + 1) % 4] - box[i] for i in range(2)]
-        long_edge = max(edges, key=lambda e: float(np.hypot(*e)))
-        width, height = (float(np.hypot(*e)) for e in sorted(edges, key=lambda e: -float(np.hypot(*e))))
-        if self._deskew and width > 1.6 * height:  # PDF417 is wide; QR and DataMatrix are square
-            return self._deskewed(gray, box.mean(axis=0), long_edge, width, height)
+        e1, e2 = box[1] - box[0], box[2] - box[1]
+        l1, l2 = float(np.hypot(*e1)), float(np.hypot(*e2))
+        long_edge, width, height = (e1, l1, l2) if l1 >= l2 else (e2, l2, l1)
+        if width > 1.6 * height:  # PDF417 is wide; QR and DataMatrix are square
+            if self._wide_formats is None:
+                return ()
+            return self._deskewed(gray, self._wide_formats, box.mean(axis=0), long_edge, width, height)
         return self._square(gray, box)
 
     def _deskewed(
-        self, gray: np.ndarray, centre: np.ndarray, long_edge: np.ndarray, width: float, height: float
+        self,
+        gray: np.ndarray,
+        formats: zxingcpp.BarcodeFormats,
+        centre: np.ndarray,
+        long_edge: np.ndarray,
+        width: float,
+        height: float,
     ) -> tuple[DecodedCode, ...]:
         angle = math.degrees(math.atan2(float(long_edge[1]), float(long_edge[0])))
         angle = (angle + 90) % 180 - 90  # the bars' direction, not which way round the card is
@@ -144,7 +156,6 @@ class FrameDecoder:
         m[0, 2] += out_w / 2 - centre[0]
         m[1, 2] += out_h / 2 - centre[1]
         crop = cv2.warpAffine(gray, m, (out_w, out_h), borderMode=cv2.BORDER_REPLICATE)
-        formats = _formats(self.symbologies - {Symbology.QR})
         back = cv2.invertAffineTransform(m)
         codes = self._zxing(crop, formats, "deskew", back)
         if codes:
@@ -163,9 +174,8 @@ class FrameDecoder:
         x0, y0 = max(0, x - pad), max(0, y - pad)
         crop = cv2.normalize(gray[y0 : y + h + pad, x0 : x + w + pad], None, 0, 255, cv2.NORM_MINMAX)
         shift = np.array([[1, 0, x0], [0, 1, y0]], np.float32)
-        formats = _formats(self.symbologies & {Symbology.QR, Symbology.DATAMATRIX})
         fixed = zxingcpp.Binarizer.FixedThreshold  # the crop is normalised: mid-grey splits it
-        codes = self._zxing(crop, formats, "zxing", shift, fixed) if formats else ()
+        codes = self._zxing(crop, self._square_formats, "zxing", shift, fixed) if self._square_formats else ()
         if codes or self._qr is None:
             return codes
         try:

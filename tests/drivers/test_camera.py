@@ -236,3 +236,9 @@ def test_no_images_written_by_default(camera, tmp_path, monkeypatch):
     dev.show(LICENCE, Symbology.PDF417)
     assert docs.get(timeout=10).valid
     assert list(tmp_path.iterdir()) == []
+
+
+def test_only_the_configured_symbologies_are_read():
+    licence = render(Scene(LICENCE, Symbology.PDF417, module_px=3, angle=12))
+    assert not FrameDecoder([Symbology.QR]).decode(licence).codes
+    assert FrameDecoder([Symbology.PDF417]).decode(licence).codes[0].raw == LICENCE
