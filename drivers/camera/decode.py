@@ -43,6 +43,13 @@ def _corners(position: zxingcpp.Position) -> tuple[Point, ...]:
     )
 
 
+def _margin(barcode: zxingcpp.Barcode) -> float:
+    """Share of a PDF417's error correction left unused (other symbologies: 1)."""
+    if barcode.format != zxingcpp.BarcodeFormat.PDF417:
+        return 1.0
+    return float(barcode.extra.get("UEC", 1.0))
+
+
 def _area(corners: tuple[Point, ...]) -> float:
     return float(cv2.contourArea(np.array(corners, np.float32)))
 
@@ -90,14 +97,18 @@ class FrameDecoder:
         back: np.ndarray | None = None,
         binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage,
     ) -> tuple[DecodedCode, ...]:
-        """Codes in ``image``; with ``back`` (a crop of one region) only the largest, in frame pixels.
+        """Codes in ``image``; with ``back`` (a crop of one region) only the best, in frame pixels.
 
-        zxing can find a phantom second PDF417 inside a straightened crop that passes its error
-        correction; a crop holds one code by construction, so the one covering most of it wins.
+        zxing can find a phantom second PDF417 inside a straightened crop, and the phantom passes
+        its error correction with no margin left. A PDF417 read that used up all its error
+        correction cannot be told from a miscorrection, so it is dropped: the next frame will do.
+        A crop holds one code by construction, so only the best read in it is kept.
         """
-        barcodes = zxingcpp.read_barcodes(image, formats=formats, binarizer=binarizer)
+        barcodes = [
+            b for b in zxingcpp.read_barcodes(image, formats=formats, binarizer=binarizer) if _margin(b) > 0.0
+        ]
         if back is not None and len(barcodes) > 1:
-            barcodes = [max(barcodes, key=lambda b: _area(_corners(b.position)))]
+            barcodes = [max(barcodes, key=lambda b: (_margin(b), _area(_corners(b.position))))]
         found = []
         for barcode in barcodes:
             corners = _corners(barcode.position)
