@@ -242,11 +242,10 @@ def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
         opt1 = personal + pcheck.translate(_TO_DIGIT)
     if composite:
         fixed_composite = composite.translate(_TO_DIGIT)
-        upper = number + ncheck + opt1 if kind is DocumentKind.TD1 else number + ncheck
-        if kind is DocumentKind.TD1:
-            body = upper + birth + bcheck + expiry + echeck + opt2
+        if kind is DocumentKind.TD1:  # the whole upper line after the state, then line 2's fields
+            body = number + ncheck + opt1 + birth + bcheck + expiry + echeck + opt2
         else:
-            body = upper + birth + bcheck + expiry + echeck + opt1
+            body = number + ncheck + birth + bcheck + expiry + echeck + opt1
         passed = check_digit(body) == fixed_composite
         checks.append(_CHECKS["composite", passed, passed and fixed_composite != composite])
 
