@@ -54,7 +54,10 @@ class CameraOptions(DeviceOptions):
 
 @dataclass(frozen=True)
 class Preview:
-    """What the kiosk's preview shows: the newest frame, a hint, and a guide around the code."""
+    """What the kiosk's preview shows: the newest frame, a hint, and a guide around the code.
+
+    ``frame`` is the capture thread's own array (BGR): copy it before drawing on it.
+    """
 
     frame: np.ndarray | None
     hint: ScanHint
