@@ -125,3 +125,47 @@ def test_arbitrary_bytes_and_truncations_never_raise(noise, cut):
     data = encode_aamva(MODERN)
     assert isinstance(parse(data[:cut] + noise).valid, bool)
     assert isinstance(recognize(b"@\n\x1e\rANSI " + noise, Source.CAMERA).valid, bool)
+
+
+ELEMENT_TEXT = (
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -'", min_size=1, max_size=20).map(str.strip).filter(bool)
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    version=st.integers(1, 10),
+    surname=ELEMENT_TEXT,
+    given_name=ELEMENT_TEXT,
+    number=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=25),
+    birth=st.dates(date(1920, 1, 1), TODAY),
+    expiry=st.dates(date(2000, 1, 1), date(2040, 12, 31)),
+    sex=st.sampled_from([("1", Sex.MALE), ("2", Sex.FEMALE), ("9", Sex.UNSPECIFIED)]),
+    canadian=st.booleans(),
+    subfile=st.sampled_from(["DL", "ID"]),
+)
+def test_generated_licences_round_trip(
+    version, surname, given_name, number, birth, expiry, sex, canadian, subfile
+):
+    us_order = version >= 2 and not canadian
+    fmt = "%m%d%Y" if us_order else "%Y%m%d"
+    elements = {
+        "DAQ": number,
+        "DCS" if version >= 2 else "DAB": surname,
+        "DAC": given_name,
+        "DBB": birth.strftime(fmt),
+        "DBA": expiry.strftime(fmt),
+        "DBC": sex[0],
+        "DCG": "CAN" if canadian else "USA",
+    }
+    doc = parse(encode_aamva(elements, version=version, subfile_type=subfile))
+    assert doc.valid, (doc.reason, doc.failed_checks())
+    f = doc.fields
+    assert (f.document_number, f.surname, f.given_names, f.sex) == (
+        number,
+        surname,
+        " ".join(given_name.split()),
+        sex[1],
+    )
+    assert (f.birth_date, f.expiry_date) == (birth, expiry)
+    assert doc.kind is (DocumentKind.AAMVA_DL if subfile == "DL" else DocumentKind.AAMVA_ID)
