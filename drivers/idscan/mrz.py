@@ -79,6 +79,8 @@ _CHECKS = {
     for corrected in (True, False)
 }
 
+_FAILED = frozenset(c for c in _CHECKS.values() if not c.passed)
+
 
 def check_digit(text: str) -> str:
     """ICAO 9303 check digit: values 0-9, A-Z = 10-35, < = 0, weighted 7-3-1, modulo 10."""
@@ -134,7 +136,7 @@ def _date_check(
 
 def _names(field: str) -> tuple[str, str]:
     primary, _, secondary = field.rstrip(FILLER).partition(FILLER * 2)
-    return primary.replace(FILLER, " ").strip(), " ".join(p for p in secondary.split(FILLER) if p)
+    return " ".join(primary.replace(FILLER, " ").split()), " ".join(secondary.replace(FILLER, " ").split())
 
 
 def _code(raw: str) -> str:
@@ -164,7 +166,7 @@ def _split(text: str) -> list[str]:
 
 def _kind(lines: list[str]) -> DocumentKind | None:
     shape = (len(lines), len(lines[0]))
-    if shape not in _SHAPES or any(len(ln) != shape[1] for ln in lines):
+    if shape not in _SHAPES or len(set(map(len, lines))) != 1:
         return None
     first = lines[0][0].translate(_TO_ALPHA)
     if shape == (3, 30):
@@ -266,7 +268,7 @@ def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
         sex=_SEX[sex],
         optional_data=optional.strip(FILLER),
     )
-    reason = "" if all(c.passed for c in checks) else "check digit mismatch"
+    reason = "" if _FAILED.isdisjoint(checks) else "check digit mismatch"
     if not reason and not surname:
         reason = "no name"
     return IdDocument(
