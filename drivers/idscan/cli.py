@@ -2,6 +2,7 @@
 
     python main.py idscan parse FILE|-        an MRZ, booking token or AAMVA dump, as a scanner sends it
     python main.py idscan image IMAGE...      decode codes in photos with the camera pipeline
+    python main.py idscan scanner-sim [FILE]  a scanner on a TCP port for the kiosk's serial driver
 
 Output masks document numbers and leaves out names, as the logs do.
 """
@@ -12,9 +13,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from drivers.idscan.aamva import looks_like_aamva
 from drivers.idscan.document import IdDocument, Source, mask
 from drivers.idscan.mrz import describe_code
 from drivers.idscan.recognize import recognize
+from drivers.idscan.scanner_sim import ScannerSimulator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +29,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     image = commands.add_parser("image", help="decode codes in image files with the camera pipeline")
     image.add_argument("images", nargs="+", type=Path)
     image.set_defaults(func=_image)
+    sim = commands.add_parser(
+        "scanner-sim",
+        help="serve scans on a TCP port; point a serial scanner at port = socket://HOST:PORT",
+    )
+    sim.add_argument(
+        "file", nargs="?", type=Path, help="scans separated by blank lines; default: stdin lines"
+    )
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=8473)
+    sim.add_argument("--terminator", choices=sorted(_TERMINATORS), default="crlf")
+    sim.set_defaults(func=_scanner_sim)
+
+
+_TERMINATORS = {"crlf": b"\r\n", "cr": b"\r", "lf": b"\n"}
 
 
 def describe(doc: IdDocument) -> str:
@@ -78,3 +95,22 @@ def _image(args: argparse.Namespace) -> int:
             doc = recognize(code.raw, Source.CAMERA)
             print(f"{path}: {code.symbology.value} via {code.via}: {describe(doc)}")
     return 0 if found_all else 1
+
+
+def _scanner_sim(args: argparse.Namespace) -> int:
+    sim = ScannerSimulator(args.host, args.port, _TERMINATORS[args.terminator])
+    try:
+        print(f"scanner on socket://{args.host}:{sim.port}: waiting for the kiosk", file=sys.stderr)
+        sim.wait_for_kiosk()
+        if args.file is not None:
+            data = args.file.read_bytes()
+            scans = [data] if looks_like_aamva(data) else [b for b in data.split(b"\n\n") if b.strip()]
+            for scan in scans:
+                sim.send(scan.strip(b"\n"))
+        else:
+            print("connected: type a scan per line (an MRZ line by line), Ctrl-D to end", file=sys.stderr)
+            for line in sys.stdin.buffer:
+                sim.send(line.rstrip(b"\r\n"))
+    finally:
+        sim.close()
+    return 0

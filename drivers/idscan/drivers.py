@@ -31,7 +31,7 @@ from drivers.base import (
 )
 from drivers.idscan.aamva import looks_like_aamva
 from drivers.idscan.document import IdDocument, Source
-from drivers.idscan.framing import ScanAssembler
+from drivers.idscan.framing import ScanAssembler, as_sent
 from drivers.idscan.keymap import KeyTranslator, Layout
 from drivers.idscan.recognize import recognize
 from drivers.registry import register
@@ -204,8 +204,7 @@ class SimulatedScanner(SerialScanner):
             raise DeviceFailureError(f"{self.name} is not open")
         data = scan.encode(self.options.encoding) if isinstance(scan, str) else scan
         end = terminator if terminator is not None else self.options.terminators[0]
-        lines = data if looks_like_aamva(data) else data.replace(b"\n", end.encode("latin-1"))
-        self._port.write(lines + end.encode("latin-1"))
+        self._port.write(as_sent(data, end.encode("latin-1")))
 
 
 # --- USB keyboard wedge ---------------------------------------------------------------------------

@@ -18,6 +18,13 @@ _AAMVA_DESIGNATOR = re.compile(rb"[A-Z]{2}(\d{4})(\d{4})")
 MAX_SCAN = 8192  # bytes without a terminator before the buffer is cut anyway
 
 
+def as_sent(scan: bytes, terminator: bytes) -> bytes:
+    """A scan as a scanner puts it on the wire: each line ended by the terminator; a licence whole."""
+    if scan.startswith(_AAMVA_START):
+        return scan + terminator
+    return scan.replace(b"\n", terminator) + terminator
+
+
 def _aamva_length(buf: bytes) -> int | None:
     """Total length announced by an AAMVA header, or None while the header is incomplete.
 

@@ -11,6 +11,7 @@ from drivers.base import DataEvent, DeviceState, Health, NoHardwareError
 from drivers.idscan import DocumentKind, Source, encode_aamva
 from drivers.idscan.drivers import HidWedgeScanner, SerialScanner, SimulatedScanner
 from drivers.idscan.keymap import _LAYOUTS
+from drivers.idscan.scanner_sim import ScannerSimulator
 from kiosk.config import DeviceSection
 from tests.idscan_samples import MODERN, TD1, TD3, TOKEN
 
@@ -199,3 +200,25 @@ def test_keyboard_wedge_without_evdev_is_no_hardware():
         dev.shutdown()
     else:
         pytest.skip("evdev is installed here")
+
+
+def test_serial_driver_over_tcp_to_the_scanner_simulator():
+    sim = ScannerSimulator(terminator=b"\r")
+    dev = SerialScanner(
+        "scanner", SerialScanner.Options(port=f"socket://127.0.0.1:{sim.port}", terminators=["\r"])
+    )
+    docs = documents(dev)
+    try:
+        dev.start().result(timeout=5)
+        assert sim.wait_for_kiosk(timeout=5)
+        sim.send(TD1.encode())
+        sim.send(encode_aamva(MODERN))
+        sim.send(TOKEN.encode())
+        assert [docs.get(timeout=5).kind for _ in range(3)] == [
+            DocumentKind.TD1,
+            DocumentKind.AAMVA_DL,
+            DocumentKind.BOOKING,
+        ]
+    finally:
+        dev.shutdown()
+        sim.close()
