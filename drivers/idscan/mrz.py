@@ -9,7 +9,7 @@ since letters and digits are both legal there: a failed check there means "scan 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from drivers.idscan.document import (
     Check,
@@ -19,7 +19,6 @@ from drivers.idscan.document import (
     Sex,
     Source,
     expiry_state,
-    utc_today,
 )
 
 FILLER = "<"
@@ -179,13 +178,14 @@ def _kind(lines: list[str]) -> DocumentKind | None:
 def parse_mrz(text: str, source: Source = Source.TEXT, today: date | None = None) -> IdDocument:
     """Parse a machine readable zone; never raises, an unreadable zone is an invalid IdDocument."""
     raw = text.encode("utf-8", "replace") if isinstance(text, str) else b""
+    now = datetime.now(UTC)  # one clock read for both the read time and the expiry judgement
     try:
-        return _parse(text, source, today or utc_today(), raw)
+        return _parse(text, source, today or now.date(), raw, now)
     except Exception:  # defensive: malformed input of any shape is a clean "not valid"
         return IdDocument.invalid(source, "not a readable machine readable zone", raw)
 
 
-def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
+def _parse(text: str, source: Source, today: date, raw: bytes, now: datetime) -> IdDocument:
     lines = _split(text)
     if not lines:
         return IdDocument.invalid(source, "empty", raw)
@@ -279,6 +279,7 @@ def _parse(text: str, source: Source, today: date, raw: bytes) -> IdDocument:
         reason=reason,
         expiry=expiry_state(expiry_date, today),
         raw=raw,
+        read_at=now,
     )
 
 
