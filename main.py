@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "frontoffice.cli",
     "drivers.cli",
     "drivers.sim.terminal_cli",
+    "drivers.idscan.cli",
 )
 
 
