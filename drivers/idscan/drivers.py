@@ -39,11 +39,11 @@ from drivers.registry import register
 _READ_TIMEOUT_S = 0.05  # how often the reader wakes to let MRZ/licence timeouts expire
 
 
-class ScannerOptions(DeviceOptions):
+class LineOptions(DeviceOptions):
+    """How a line-based reader (scanner, badge reader) ends and encodes what it sends."""
+
     terminators: list[str] = Field(default_factory=lambda: ["\r\n", "\r", "\n"], min_length=1)
     encoding: str = "utf-8"  # of text scans (QR, MRZ); licences are parsed as raw bytes
-    mrz_timeout_s: float = Field(0.5, gt=0, le=10)  # wait this long for the rest of an MRZ
-    aamva_timeout_s: float = Field(1.0, gt=0, le=10)  # and for the rest of a licence
 
     @field_validator("terminators")
     @classmethod
@@ -60,6 +60,11 @@ class ScannerOptions(DeviceOptions):
         except LookupError:
             raise ValueError(f"unknown encoding {value!r}") from None
         return value
+
+
+class ScannerOptions(LineOptions):
+    mrz_timeout_s: float = Field(0.5, gt=0, le=10)  # wait this long for the rest of an MRZ
+    aamva_timeout_s: float = Field(1.0, gt=0, le=10)  # and for the rest of a licence
 
 
 class StreamScanner(Device):
@@ -94,10 +99,17 @@ class StreamScanner(Device):
             self._reader.join(timeout=5)
             self._reader = None
 
-    def _read_loop(self) -> None:
+    def _assembler(self) -> ScanAssembler:
         opts = self.options
         terminators = [t.encode("latin-1") for t in opts.terminators]
-        assembler = ScanAssembler(terminators, opts.mrz_timeout_s, opts.aamva_timeout_s)
+        return ScanAssembler(terminators, opts.mrz_timeout_s, opts.aamva_timeout_s)
+
+    def _deliver(self, scan: bytes, now: float) -> None:
+        """One complete scan, cut at monotonic time ``now``."""
+        self.emit_data(self._recognize(scan))
+
+    def _read_loop(self) -> None:
+        assembler = self._assembler()
         while not self._stop.is_set():
             try:
                 data = self._read_chunk()
@@ -108,7 +120,7 @@ class StreamScanner(Device):
                 return
             now = time.monotonic()
             for scan in assembler.feed(data, now) if data else assembler.poll(now):
-                self.emit_data(self._recognize(scan))
+                self._deliver(scan, now)
 
     def _recognize(self, scan: bytes) -> IdDocument:
         if looks_like_aamva(scan.lstrip()):
@@ -116,12 +128,16 @@ class StreamScanner(Device):
         return recognize(scan.decode(self.options.encoding, "replace"), self.source)
 
 
-class SerialScannerOptions(ScannerOptions):
+class SerialPortOptions(DeviceOptions):
     port: str = Field(min_length=1)  # /dev/serial/by-id/..., COM3, or a pyserial URL (socket://, rfc2217://)
     baudrate: int = Field(9600, gt=0)
     bytesize: Literal[7, 8] = 8
     parity: Literal["N", "E", "O"] = "N"
     stopbits: Literal[1, 2] = 1
+
+
+class SerialScannerOptions(ScannerOptions, SerialPortOptions):
+    pass
 
 
 @register
