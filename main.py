@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "drivers.cli",
     "drivers.sim.terminal_cli",
     "drivers.idscan.cli",
+    "kiosk.admin.cli",
 )
 
 
