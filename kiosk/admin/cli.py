@@ -1,4 +1,4 @@
-"""Admin commands: `admin set-pin ROLE` and `admin add-badge NAME ROLE`.
+"""Admin commands: `admin set-pin ROLE`, `admin add-badge NAME ROLE`, `admin diagnostics OUTDIR`.
 
 PINs and badge UIDs are typed at a hidden prompt and only their scrypt hashes are written, into
 the [admin] section of config/kiosk.toml (the previous file kept as a timestamped backup).
@@ -17,7 +17,7 @@ from kiosk.admin.credentials import ROLES, CredentialError, check_pin_format
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    admin = sub.add_parser("admin", help="staff PINs and badges for the kiosk's admin mode")
+    admin = sub.add_parser("admin", help="staff PINs and badges for the kiosk's admin mode; diagnostics")
     asub = admin.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
     p = asub.add_parser("set-pin", help="set a role's PIN (asked twice, stored as a scrypt hash)")
     p.add_argument("role", choices=ROLES)
@@ -27,6 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", help="who holds the badge, as the audit should name them")
     p.add_argument("role", choices=ROLES)
     p.set_defaults(func=_add_badge)
+    p = asub.add_parser(
+        "diagnostics", help="write a diagnostics zip (config with secrets redacted, versions) to OUTDIR"
+    )
+    p.add_argument("outdir", type=Path)
+    p.set_defaults(func=_diagnostics)
 
 
 def _config_path() -> Path:
@@ -78,3 +83,12 @@ def _add_badge(args: argparse.Namespace) -> int:
     salt = admin.get("badge_salt") or new_badge_salt()
     entry = {"name": args.name, "role": args.role, "uid_hash": hash_badge(uid, salt)}
     return _save_admin({"badge_salt": salt, "badges": [*admin.get("badges", []), entry]})
+
+
+def _diagnostics(args: argparse.Namespace) -> int:
+    from kiosk.admin.diagnostics import write_bundle
+    from kiosk.config import load_settings
+
+    path = write_bundle(args.outdir, load_settings(_config_path()), config_path=_config_path())
+    print(f"Diagnostics written to {path}")
+    return 0
