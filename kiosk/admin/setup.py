@@ -176,10 +176,11 @@ class SetupFlow:
         discovery: Callable[[], Discovery] = discover,
         test_timeout_s: float = 30.0,
     ) -> None:
-        mode.act("setup_started", "technician", device=name, kind=kind)
+        mode.require("technician")
         registry.load_builtin_drivers()
         if not registry.drivers_for(kind):
             raise AdminError(f"no drivers for {kind!r} devices")
+        mode.act("setup_started", "technician", device=name, kind=kind)
         self.name, self.kind = name, kind
         self.mode, self.manager, self.config = mode, manager, config
         self.test_timeout_s = test_timeout_s

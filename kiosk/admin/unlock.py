@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import enum
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from drivers.badge.drivers import BadgeRead
+from drivers.base import DataEvent, Device, DeviceEvent
 from kiosk.admin.audit import AuditLog
 from kiosk.admin.credentials import ROLES, Role, hash_badge, verify_secret
 from kiosk.config import AdminSection
@@ -159,7 +162,11 @@ class UnlockResult:
 
 
 class AdminMode:
-    """One per kiosk: the PIN pad's state, the open session, and the audit of both."""
+    """One per kiosk: the PIN pad's state, the open session, and the audit of both.
+
+    Thread-safe. ``enter_pin`` and ``badge`` take a few hundred ms (scrypt): call them off the UI
+    thread. ``on_close`` runs on whichever thread closed the session; a UI marshals it.
+    """
 
     def __init__(
         self,
@@ -179,6 +186,7 @@ class AdminMode:
         self._failures = 0
         self._locked_until = 0.0
         self._pending_badge: BadgeHolder | None = None
+        self._lock = threading.RLock()
         self.session: AdminSession | None = None
 
     # -- the PIN pad -------------------------------------------------------------------------
@@ -191,6 +199,10 @@ class AdminMode:
         self._pending_badge = None
 
     def enter_pin(self, pin: str) -> UnlockResult:
+        with self._lock:
+            return self._enter_pin(pin)
+
+    def _enter_pin(self, pin: str) -> UnlockResult:
         locked = self.lockout_remaining()
         if locked:
             return UnlockResult(Outcome.LOCKED_OUT, locked_for_s=locked)
@@ -213,6 +225,10 @@ class AdminMode:
 
     def badge(self, uid: str) -> UnlockResult:
         """A card on the badge reader (``uid`` as the driver normalised it)."""
+        with self._lock:
+            return self._badge(uid)
+
+    def _badge(self, uid: str) -> UnlockResult:
         holder = self.credentials.badge_holder(uid)
         if holder is None:
             # Not counted as a failure: a guest's room key on the reader must not lock staff out.
@@ -246,12 +262,15 @@ class AdminMode:
 
     def tick(self) -> None:
         """Closes an idle session; the screens call this about once a second."""
-        if self.session is not None and self.idle_remaining() <= 0:
+        with self._lock:
+            idle = self.session is not None and self.idle_remaining() <= 0
+        if idle:
             self.close("idle")
 
     def close(self, reason: str = "closed") -> None:
         """Leave admin mode. ``on_close`` gets the reason; the UI wipes what was on screen."""
-        session, self.session = self.session, None
+        with self._lock:
+            session, self.session = self.session, None
         if session is None:
             return
         self.audit.record("admin_closed", session.role, session.actor, reason=reason)
@@ -272,3 +291,16 @@ class AdminMode:
         self.touch()
         self.audit.record(event, session.role, session.actor, **detail)
         return session
+
+
+def listen_for_badges(
+    reader: Device, mode: AdminMode, on_result: Callable[[UnlockResult], None]
+) -> Callable[[], None]:
+    """Send each badge read by ``reader`` to ``mode``; ``on_result`` gets the outcome on the
+    reader's thread (a UI marshals it). Returns the function that stops listening."""
+
+    def on_event(event: DeviceEvent) -> None:
+        if isinstance(event, DataEvent) and isinstance(event.data, BadgeRead):
+            on_result(mode.badge(event.data.uid))
+
+    return reader.subscribe(on_event)

@@ -108,3 +108,21 @@ def test_missing_port_is_no_hardware():
     with pytest.raises(NoHardwareError):
         dev.start().result(timeout=5)
     dev.shutdown()
+
+
+def test_a_badge_on_the_simulated_reader_unlocks_admin_mode(tmp_path):
+    from kiosk.admin.unlock import Outcome, listen_for_badges
+    from tests.admin_rig import ANNA_UID, STAFF_PIN, Clock, admin_mode
+
+    mode = admin_mode(tmp_path, Clock())
+    results: queue.Queue = queue.Queue()
+    dev = SimulatedBadgeReader("badge", SimulatedBadgeReader.Options())
+    stop = listen_for_badges(dev, mode, results.put)
+    dev.start().result(timeout=5)
+    try:
+        dev.feed(ANNA_UID.lower())
+        assert results.get(timeout=5).outcome is Outcome.PIN_NEEDED
+        assert mode.enter_pin(STAFF_PIN).session.actor == "Anna"
+    finally:
+        stop()
+        dev.shutdown()
