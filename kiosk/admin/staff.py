@@ -232,7 +232,18 @@ class StaffActions:
         self.mode.act("paper_replaced", device=printer.name)
         return printer.check_health().result(timeout=self.timeout_s)
 
+    def _business_date(self, given: date | None) -> date:
+        return given or self._clock().astimezone(self.tz).date()
+
     # -- payments ----------------------------------------------------------------------------
+
+    def payments_today(self, business_date: date | None = None) -> list[JournalEntry]:
+        """The kiosk's card transactions of the business date, whatever their outcome, oldest first."""
+        self.mode.require("staff")
+        self.mode.touch()
+        day = self._business_date(business_date)
+        with self._journal() as journal:
+            return [e for e in journal.entries() if e.created_at.astimezone(self.tz).date() == day]
 
     def payments_to_review(self) -> list[JournalEntry]:
         self.mode.require("staff")
@@ -269,7 +280,7 @@ class StaffActions:
         """
         terminal = self._terminal()
         now = self._clock()
-        business_date = business_date or now.astimezone(self.tz).date()
+        business_date = self._business_date(business_date)
         self.mode.act("end_of_day_started", business_date=business_date.isoformat())
         problems = []
         try:

@@ -22,6 +22,7 @@ from kiosk.admin.credentials import ROLES, Role, hash_badge, verify_secret
 from kiosk.config import AdminSection
 
 Monotonic = Callable[[], float]
+BADGE_PAD_S = 60.0  # a badge's PIN pad waits this long for its holder's PIN, then any PIN counts
 Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
 
 
@@ -186,6 +187,7 @@ class AdminMode:
         self._failures = 0
         self._locked_until = 0.0
         self._pending_badge: BadgeHolder | None = None
+        self._pending_since = 0.0
         self._lock = threading.RLock()
         self.session: AdminSession | None = None
 
@@ -207,6 +209,8 @@ class AdminMode:
         if locked:
             return UnlockResult(Outcome.LOCKED_OUT, locked_for_s=locked)
         holder = self._pending_badge
+        if holder is not None and self._clock() - self._pending_since > BADGE_PAD_S:
+            holder = self._pending_badge = None
         role = self.credentials.role_for_pin(pin, (holder.role,) if holder else ROLES)
         if role is not None:
             self._pending_badge = None
@@ -235,7 +239,7 @@ class AdminMode:
             self.audit.record("badge_unknown")
             return UnlockResult(Outcome.UNKNOWN_BADGE)
         if self.section.badge_needs_pin:
-            self._pending_badge = holder
+            self._pending_badge, self._pending_since = holder, self._clock()
             return UnlockResult(
                 Outcome.PIN_NEEDED,
                 attempts_left=self.section.max_failures - self._failures,

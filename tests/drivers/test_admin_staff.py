@@ -128,6 +128,9 @@ def test_end_of_day_closes_the_batch_prints_and_sends_the_totals(staff, rig):
     terminal = rig.manager.get("card_terminal")
     for minor in (1_250_000_00, 300_000_00):
         assert terminal.sale(Money(minor, "IDR"), "SMB-2").result(timeout=10).approved
+    today = staff.payments_today(datetime.now(JAKARTA).date())
+    assert [e.request.amount.minor for e in today][-2:] == [1_250_000_00, 300_000_00]
+    assert staff.payments_today(datetime(2020, 1, 1).date()) == []
     before = len(rig.printer.receipts)
     report = staff.end_of_day(datetime.now(JAKARTA).date())
     assert report.terminal_outcome == "approved" and report.printed and report.sent

@@ -94,6 +94,10 @@ def test_badge_opens_the_pad_for_its_holder_and_names_them(tmp_path, clock):
     result = mode.enter_pin(STAFF_PIN)
     assert result.session.actor == "Anna" and result.session.role == "staff"
     assert mode.badge("0102030405").outcome is Outcome.UNKNOWN_BADGE
+    mode.close()
+    mode.badge(ANNA_UID)
+    clock.advance(61)  # Anna walked away: the pad is anyone's again
+    assert mode.enter_pin(TECH_PIN).session.role == "technician"
     assert ("unlock", "Anna") in events(mode) and ("badge_unknown", "") in events(mode)
 
 
