@@ -11,6 +11,7 @@ from drivers.sim.zvt_terminal import TcpSimServer, ZvtTerminalSim
 from kiosk.admin.audit import AuditLog
 from kiosk.admin.credentials import hash_badge, hash_secret, new_badge_salt
 from kiosk.admin.devicemanager import DeviceManager
+from kiosk.admin.state import AdminState
 from kiosk.admin.unlock import AdminMode
 from kiosk.config import AdminSection, DeviceSection, KioskSettings
 
@@ -59,7 +60,9 @@ def admin_mode(
 ) -> AdminMode:
     section = admin_section(tmp_path, **overrides)
     audit = AuditLog(section.audit_path, clock.wall)
-    return AdminMode(section, audit, clock=clock, on_close=None if closed is None else closed.append)
+    on_close = None if closed is None else closed.append
+    state = AdminState(section.state_path)
+    return AdminMode(section, audit, state=state, clock=clock, wall=clock.wall, on_close=on_close)
 
 
 class DeviceRig:

@@ -2,6 +2,7 @@
 
 - ``unlock``: gesture spec, PIN pad with lockout, badge sign-in, the idle-closing admin session.
 - ``staff``: status at a glance, out of service, reprint, payments to review, end of day, paper.
+- ``state``: out of service and a running lockout, kept across restarts.
 - ``setup``: the technician's per-device setup flow; ``devicemanager`` restarts one device.
 - ``logs`` and ``diagnostics``: recent log records per device, and a redacted diagnostics zip.
 - ``audit``: every unlock, failure and action, appended to a local JSON-lines file.

@@ -6,16 +6,13 @@ wait for the device (bounded by ``timeout_s``): screens run them off the UI thre
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import uuid
 from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from drivers.base import Health, HealthReport
@@ -26,6 +23,7 @@ from drivers.printer.drivers import EscposPrinter, PrintResult
 from drivers.printer.receipts import DayTotal, end_of_day_receipt
 from kiosk.admin.audit import WallClock, utc_now
 from kiosk.admin.devicemanager import DeviceManager, describe
+from kiosk.admin.state import AdminState
 from kiosk.admin.unlock import AdminError, AdminMode
 from kiosk.config import ROOT
 
@@ -39,29 +37,6 @@ def app_version() -> str:
         import tomllib
 
         return str(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"])
-
-
-# --- out of service -----------------------------------------------------------------------------
-
-
-class ServiceState:
-    """Out of service on/off, kept in a small JSON file so it survives a restart."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        data = json.loads(path.read_text()) if path.exists() else {}
-        self.out_of_service: bool = data.get("out_of_service", False)
-        self.changed_at: str = data.get("changed_at", "")
-        self.changed_by: str = data.get("changed_by", "")
-
-    def set(self, on: bool, by: str, at: datetime) -> None:
-        self.out_of_service, self.changed_by, self.changed_at = on, by, at.isoformat()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(
-            json.dumps({k: getattr(self, k) for k in ("out_of_service", "changed_at", "changed_by")})
-        )
-        os.replace(tmp, self.path)
 
 
 # --- status at a glance -------------------------------------------------------------------------
@@ -152,7 +127,7 @@ class StaffActions:
         self,
         mode: AdminMode,
         devices: DeviceManager,
-        service: ServiceState,
+        state: AdminState,
         *,
         kiosk_name: str,
         hotel_name: str = "",
@@ -162,7 +137,7 @@ class StaffActions:
         clock: WallClock = utc_now,
         timeout_s: float = 30.0,
     ) -> None:
-        self.mode, self.devices, self.service = mode, devices, service
+        self.mode, self.devices, self.state = mode, devices, state
         self.kiosk_name, self.hotel_name = kiosk_name, hotel_name or kiosk_name
         self.tz = tz or datetime.now().astimezone().tzinfo
         self.connectivity, self.send_report = connectivity, send_report
@@ -211,13 +186,13 @@ class StaffActions:
                 )
             )
         connectivity = self.connectivity() if self.connectivity else None
-        return KioskStatus(rows, self.service.out_of_service, connectivity, app_version())
+        return KioskStatus(rows, self.state.out_of_service, connectivity, app_version())
 
     # -- out of service ----------------------------------------------------------------------
 
     def set_out_of_service(self, on: bool) -> None:
         session = self.mode.act("out_of_service", on=on)
-        self.service.set(on, session.actor, self._clock())
+        self.state.set_out_of_service(on, session.actor, self._clock())
 
     # -- printer -----------------------------------------------------------------------------
 

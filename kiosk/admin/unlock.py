@@ -13,12 +13,14 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
 from drivers.badge.drivers import BadgeRead
 from drivers.base import DataEvent, Device, DeviceEvent
-from kiosk.admin.audit import AuditLog
+from kiosk.admin.audit import AuditLog, WallClock, utc_now
 from kiosk.admin.credentials import ROLES, Role, hash_badge, verify_secret
+from kiosk.admin.state import AdminState
 from kiosk.config import AdminSection
 
 Monotonic = Callable[[], float]
@@ -174,18 +176,24 @@ class AdminMode:
         section: AdminSection,
         audit: AuditLog,
         *,
+        state: AdminState | None = None,
         credentials: Credentials | None = None,
         clock: Monotonic = time.monotonic,
+        wall: WallClock = utc_now,
         on_close: Callable[[str], None] | None = None,
     ) -> None:
         self.section = section
         self.credentials = credentials or Credentials.from_section(section)
         self.audit = audit
         self.gesture = GestureSpec(section.gesture_corner, section.gesture_hold_s, section.gesture_size)
-        self._clock = clock
+        self.state = state
+        self._clock, self._wall = clock, wall
         self._on_close = on_close
         self._failures = 0
-        self._locked_until = 0.0
+        self._locked_until = 0.0  # on the monotonic clock
+        locked_until = state.locked_until if state else None
+        if locked_until is not None:  # a lockout running when the kiosk was switched off goes on
+            self._locked_until = clock() + max(0.0, (locked_until - wall()).total_seconds())
         self._pending_badge: BadgeHolder | None = None
         self._pending_since = 0.0
         self._lock = threading.RLock()
@@ -224,6 +232,8 @@ class AdminMode:
         self._failures = 0
         self._pending_badge = None
         self._locked_until = self._clock() + self.section.lockout_s
+        if self.state is not None:
+            self.state.set_locked_until(self._wall() + timedelta(seconds=self.section.lockout_s))
         self.audit.record("locked_out", actor=actor, seconds=self.section.lockout_s)
         return UnlockResult(Outcome.LOCKED_OUT, locked_for_s=self.lockout_remaining())
 

@@ -12,7 +12,8 @@ from drivers.payment.journal import EntryState, PaymentJournal, ResolvedBy
 from drivers.payment.model import Operation, PaymentRequest
 from drivers.printer.journal import Outcome as PrintOutcome
 from drivers.sim.printer import Paper as SimPaper
-from kiosk.admin.staff import Connectivity, ServiceState, StaffActions
+from kiosk.admin.staff import Connectivity, StaffActions
+from kiosk.admin.state import AdminState
 from kiosk.admin.unlock import AdminError
 from tests.admin_rig import STAFF_PIN, Clock, DeviceRig, admin_mode
 
@@ -34,7 +35,7 @@ def staff(rig, tmp_path):
     actions = StaffActions(
         mode,
         rig.manager,
-        ServiceState(tmp_path / "state.json"),
+        AdminState(tmp_path / "state.json"),
         kiosk_name="lobby-1",
         hotel_name="Hotel Sambut Jakarta",
         tz=JAKARTA,
@@ -53,7 +54,7 @@ def audited(actions):
 
 def test_nothing_without_unlocking(rig, tmp_path):
     mode = admin_mode(tmp_path, Clock())
-    actions = StaffActions(mode, rig.manager, ServiceState(tmp_path / "s.json"), kiosk_name="k")
+    actions = StaffActions(mode, rig.manager, AdminState(tmp_path / "s.json"), kiosk_name="k")
     for call in (actions.status, actions.reprint_last, actions.paper_replaced, actions.payments_to_review):
         with pytest.raises(AdminError):
             call()
@@ -76,10 +77,10 @@ def test_status_at_a_glance(staff, rig):
 
 def test_out_of_service_is_persisted_and_audited(staff, tmp_path):
     staff.set_out_of_service(True)
-    assert ServiceState(tmp_path / "state.json").out_of_service
-    assert ServiceState(tmp_path / "state.json").changed_by == "staff"
+    assert AdminState(tmp_path / "state.json").out_of_service
+    assert AdminState(tmp_path / "state.json").changed_by == "staff"
     staff.set_out_of_service(False)
-    assert not ServiceState(tmp_path / "state.json").out_of_service
+    assert not AdminState(tmp_path / "state.json").out_of_service
     assert audited(staff)[-2:] == ["out_of_service", "out_of_service"]
 
 

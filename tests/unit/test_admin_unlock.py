@@ -86,6 +86,18 @@ def test_five_wrong_pins_lock_the_pad_for_five_minutes_with_a_countdown(tmp_path
     assert [e for e, _ in events(mode)].count("locked_out") == 1
 
 
+def test_a_lockout_survives_switching_the_kiosk_off_and_on(tmp_path, clock):
+    mode = admin_mode(tmp_path, clock)
+    for _ in range(5):
+        mode.enter_pin("0000")
+    clock.advance(100)
+    restarted = admin_mode(tmp_path, clock)  # same state file, a new process
+    assert restarted.lockout_remaining() == 200
+    assert restarted.enter_pin(STAFF_PIN).outcome is Outcome.LOCKED_OUT
+    clock.advance(200)
+    assert admin_mode(tmp_path, clock).enter_pin(STAFF_PIN).outcome is Outcome.UNLOCKED
+
+
 def test_badge_opens_the_pad_for_its_holder_and_names_them(tmp_path, clock):
     mode = admin_mode(tmp_path, clock)
     pad = mode.badge(ANNA_UID)
