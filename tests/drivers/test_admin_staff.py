@@ -184,3 +184,34 @@ def test_day_totals_count_money_moved_on_the_business_date_only():
         ("VISA", 2, 350_00, 1, 50_00, 300_00),
         ("card", 1, 30_00, 0, 0, 30_00),
     ]
+
+
+def test_a_device_that_did_not_start_shows_why_and_the_rest_run(tmp_path):
+    from kiosk.admin.devicemanager import DeviceManager
+    from kiosk.config import DeviceSection, KioskSettings
+
+    settings = KioskSettings(
+        devices={
+            "badge": DeviceSection(kind="badge", driver="serial", options={"port": "/dev/nope-sambut"}),
+            "spare": DeviceSection(kind="badge", driver="sim"),
+        }
+    )
+    manager = DeviceManager(settings)
+    changes = []
+    manager.on_change(lambda name, device: changes.append((name, device)))
+    manager.start_all()
+    try:
+        mode = admin_mode(tmp_path, Clock())
+        mode.enter_pin(STAFF_PIN)
+        rows = {
+            d.name: d
+            for d in StaffActions(mode, manager, AdminState(tmp_path / "s"), kiosk_name="k").status().devices
+        }
+        assert rows["badge"].health is Health.UNKNOWN and rows["badge"].reason.startswith(
+            "did not start: no_hardware"
+        )
+        assert rows["spare"].health is Health.OK
+        new = manager.apply("badge", DeviceSection(kind="badge", driver="sim"))
+        assert changes == [("badge", None), ("badge", new)] and "badge" not in manager.start_errors
+    finally:
+        manager.shutdown_all()
