@@ -6,7 +6,7 @@ configured, then save its section to kiosk.toml (previous file kept as a backup)
 one device with the new settings. Each step is checked before the next is allowed.
 
 While a test runs the live device of that name is stopped, so a serial port is free for the
-candidate; cancelling starts the old one again.
+candidate; cancelling, or admin mode closing before the save, starts the old one again.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ class SetupFlow:
         self.section: DeviceSection | None = None
         self.last_test: DeviceTestResult | None = None
         self._found = discovery()
-        self._live_stopped = False
+        self._forget_restore: Callable[[], None] | None = None  # set while the live device is stopped
 
     def _need(self, step: Step) -> None:
         self.mode.require("technician")
@@ -273,9 +273,9 @@ class SetupFlow:
         or a code (scanners and badge readers wait for one for ``test_timeout_s``)."""
         self._need(Step.TEST)
         assert self.section is not None
-        if not self._live_stopped:
+        if self._forget_restore is None:
             self.manager.stop(self.name)
-            self._live_stopped = True
+            self._forget_restore = self.mode.when_closed(self._restore)
         try:
             device = build_device(self.manager.settings, self.name, self.section)
         except (ValidationError, registry.UnknownDriverError) as exc:
@@ -315,15 +315,24 @@ class SetupFlow:
             tested=tested,
             backup=str(saved.backup) if saved.backup else "",
         )
+        self._release()
         self.manager.apply(self.name, self.section)
         self.step = Step.DONE
         return saved
 
     def cancel(self) -> None:
         """Leave everything as it was, the old device running again."""
-        self.mode.require("technician")
-        if self._live_stopped and self.previous is not None:
-            self.manager.apply(self.name, self.previous)
-        self._live_stopped = False
-        self.step = Step.DONE
         self.mode.act("setup_cancelled", "technician", device=self.name)
+        self._restore()
+
+    def _release(self) -> None:
+        if self._forget_restore is not None:
+            self._forget_restore()
+            self._forget_restore = None
+
+    def _restore(self) -> None:
+        stopped = self._forget_restore is not None
+        self._release()
+        self.step = Step.DONE
+        if stopped and self.previous is not None and self.previous.enabled:
+            self.manager.apply(self.name, self.previous)

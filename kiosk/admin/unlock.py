@@ -8,6 +8,7 @@ without sleeping; the screens call ``AdminMode.tick()`` about once a second.
 from __future__ import annotations
 
 import enum
+import logging
 import math
 import threading
 import time
@@ -22,6 +23,8 @@ from kiosk.admin.audit import AuditLog, WallClock, utc_now
 from kiosk.admin.credentials import ROLES, Role, hash_badge, verify_secret
 from kiosk.admin.state import AdminState
 from kiosk.config import AdminSection
+
+log = logging.getLogger(__name__)
 
 Monotonic = Callable[[], float]
 BADGE_PAD_S = 60.0  # a badge's PIN pad waits this long for its holder's PIN, then any PIN counts
@@ -197,6 +200,7 @@ class AdminMode:
         self._pending_badge: BadgeHolder | None = None
         self._pending_since = 0.0
         self._lock = threading.RLock()
+        self._close_hooks: list[Callable[[], None]] = []
         self.session: AdminSession | None = None
 
     # -- the PIN pad -------------------------------------------------------------------------
@@ -288,8 +292,19 @@ class AdminMode:
         if session is None:
             return
         self.audit.record("admin_closed", session.role, session.actor, reason=reason)
+        for hook in list(self._close_hooks):
+            try:
+                hook()
+            except Exception:  # the others must still run, and the UI still hear of it
+                log.exception("admin close hook failed")
         if self._on_close is not None:
             self._on_close(reason)
+
+    def when_closed(self, hook: Callable[[], None]) -> Callable[[], None]:
+        """Run ``hook`` when the session closes (e.g. put back a device a setup had stopped);
+        returns the function that takes it off again."""
+        self._close_hooks.append(hook)
+        return lambda: self._close_hooks.remove(hook) if hook in self._close_hooks else None
 
     def require(self, role: Role = "staff") -> AdminSession:
         self.tick()

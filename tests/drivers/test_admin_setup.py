@@ -135,3 +135,20 @@ def test_scanner_setup_shows_what_was_scanned_and_fails_when_nothing_is(rig, tec
     assert result.ok and result.summary == "booking: valid"
     f.save(even_though_test_failed=False)
     assert rig.manager.get("scanner").kind == "scanner"
+
+
+def test_admin_mode_closing_mid_setup_puts_the_old_device_back(rig, config, tmp_path):
+    clock = Clock()
+    mode = admin_mode(tmp_path, clock)
+    mode.enter_pin(TECH_PIN)
+    f = flow("receipt", "printer", mode, rig, config)
+    f.choose("network")
+    f.set_options(rig.printer_options(profile="58mm"))
+    assert f.run_test().ok and rig.manager.get("receipt") is None
+    clock.advance(121)
+    mode.tick()  # the technician walked away
+    restored = rig.manager.get("receipt")
+    assert restored.state.value == "enabled" and restored.profile.name == "80mm"
+    assert f.step is Step.DONE
+    with pytest.raises(AdminError):
+        f.save()
