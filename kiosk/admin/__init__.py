@@ -6,6 +6,7 @@
 - ``setup``: the technician's per-device setup flow; ``devicemanager`` restarts one device.
 - ``logs`` and ``diagnostics``: recent log records per device, and a redacted diagnostics zip.
 - ``audit``: every unlock, failure and action, appended to a local JSON-lines file.
+- ``services``: ``build_admin(settings, devices, config_path)`` wires all of the above for the app.
 
 Calls here may block on device I/O or disk: screens run them off the UI thread. No Kivy here.
 """
