@@ -28,6 +28,7 @@ from kiosk.admin.unlock import AdminMode
 from kiosk.config import KioskSettings
 
 REDACTED = "***"
+_URL_USERINFO = re.compile(r"(://)[^/@\s]+@")
 _SECRET = re.compile(r"pin|password|passwd|token|secret|salt|hash|key", re.IGNORECASE)
 PACKAGES = ("kivy", "pydantic", "pyserial", "python-escpos", "pyusb", "opencv-python-headless", "zxing-cpp")
 
@@ -41,6 +42,8 @@ def redact(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [redact(v) for v in value]
+    if isinstance(value, str):
+        return _URL_USERINFO.sub(rf"\1{REDACTED}@", value)  # https://user:password@host
     return value
 
 

@@ -53,6 +53,9 @@ def test_redact_replaces_secrets_at_any_depth():
         "badges": [{"name": "Anna", "uid_hash": "h"}],
         "x": 1,
     }
+    assert redact({"url": "https://kiosk:s3cret@fo.example.org/api"}) == {
+        "url": "https://***@fo.example.org/api"
+    }
     assert redact(data) == {
         "password": REDACTED,
         "pins": REDACTED,
