@@ -215,3 +215,24 @@ def test_a_device_that_did_not_start_shows_why_and_the_rest_run(tmp_path):
         assert changes == [("badge", None), ("badge", new)] and "badge" not in manager.start_errors
     finally:
         manager.shutdown_all()
+
+
+def test_end_of_day_with_the_terminal_gone_still_prints_the_kiosks_totals(tmp_path):
+    rig = DeviceRig(tmp_path)
+    try:
+        rig.terminal_server.stop()  # the terminal is switched off
+        mode = admin_mode(tmp_path, Clock())
+        mode.enter_pin(STAFF_PIN)
+        actions = StaffActions(
+            mode,
+            rig.manager,
+            AdminState(tmp_path / "s"),
+            kiosk_name="lobby-1",
+            send_report=list().append,
+            timeout_s=10,
+        )
+        report = actions.end_of_day(datetime(2026, 11, 26).date())
+        assert report.terminal_outcome.startswith("failed: ") and report.printed and report.sent
+        assert "failed" in rig.printer.receipts[-1].text
+    finally:
+        rig.close()
