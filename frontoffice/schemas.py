@@ -329,3 +329,29 @@ class ErrorOut(BaseModel):
     error: str
     message: str
     detail: Any = None
+
+
+# --- back office --------------------------------------------------------------------------------
+
+
+class TotalLine(BaseModel):
+    """One figure of the daily totals: integer minor units of ``currency``, never a float."""
+
+    section: str
+    key: str
+    currency: str
+    count: int
+    amount: int
+
+
+class ScopeTotals(BaseModel):
+    scope: str  # "property", "kiosk:<name>" or "desk" (not sold at a kiosk)
+    lines: list[TotalLine]
+
+
+class DailyReportOut(BaseModel):
+    property: str
+    business_date: date
+    currency: str
+    generated_at: datetime
+    scopes: list[ScopeTotals]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Select, bindparam, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import Label
+from sqlalchemy.sql.elements import ColumnElement, Label
 
 from frontoffice.models import Charge, Payment, PaymentKind
 
@@ -23,13 +23,18 @@ class Totals:
         return self.total - self.paid
 
 
-def _totals_statement() -> Select[tuple[uuid.UUID, int, int, int]]:
-    ids = bindparam("ids", expanding=True)
-    signed = case(
+def paid_amount() -> ColumnElement[int]:
+    """What a payment row adds to the money taken: sales and captures in, refunds out, holds not."""
+    return case(
         (Payment.kind.in_([PaymentKind.SALE, PaymentKind.CAPTURE]), Payment.amount),
         (Payment.kind == PaymentKind.REFUND, -Payment.amount),
         else_=0,
     )
+
+
+def _totals_statement() -> Select[tuple[uuid.UUID, int, int, int]]:
+    ids = bindparam("ids", expanding=True)
+    signed = paid_amount()
     held = case((Payment.kind == PaymentKind.PREAUTH, Payment.amount), else_=0)
 
     def zero(name: str) -> Label[int]:  # distinct labels: one literal twice would be one column

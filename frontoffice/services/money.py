@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
+from babel.numbers import format_currency, get_currency_precision
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,3 +52,12 @@ def quote(session: Session, prop: Property, room_type: RoomType, arrival: date, 
     service = apply_rate(room, prop.service_rate_bp)
     tax = apply_rate(room + service, prop.tax_rate_bp)
     return Quote(prop.currency, nights, room, service, tax)
+
+
+_CODE_GLUED = re.compile(r"^(-?[A-Z]{3})(?=\d)")  # "IDR850,000.00" reads better as "IDR 850,000.00"
+
+
+def display(amount: int, currency: str, locale: str = "en") -> str:
+    """For people only (pages, console): data keeps integer minor units and the code."""
+    exact = Decimal(amount).scaleb(-get_currency_precision(currency))
+    return _CODE_GLUED.sub(r"\1 ", format_currency(exact, currency, locale=locale))

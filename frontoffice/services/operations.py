@@ -81,7 +81,7 @@ def payment(session: Session, caller: Caller, op: PaymentOp, key: str) -> dict[s
 
 
 def walk_in(session: Session, caller: Caller, op: WalkInIn, key: str) -> dict[str, Any]:
-    reservation = walkin.create_walkin(session, caller.property, op, source="kiosk")
+    reservation = walkin.create_walkin(session, caller.property, op, source="kiosk", kiosk_id=caller.kiosk.id)
     audit.record(
         session,
         caller.property.id,

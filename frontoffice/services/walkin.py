@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -108,7 +109,9 @@ def availability(
     return AvailabilityOut(arrival=arrival, departure=departure, offers=offers)
 
 
-def create_walkin(session: Session, prop: Property, data: WalkInIn, source: str) -> Reservation:
+def create_walkin(
+    session: Session, prop: Property, data: WalkInIn, source: str, kiosk_id: uuid.UUID | None = None
+) -> Reservation:
     if session.get(Reservation, data.id) is not None:
         raise Conflict("this booking id was already used", code="reservation_id_reused")
     room_type = session.scalars(
@@ -138,6 +141,7 @@ def create_walkin(session: Session, prop: Property, data: WalkInIn, source: str)
         children=data.children,
         source=source,
         reservation_id=data.id,
+        kiosk_id=kiosk_id,
     )
     try:
         rooms.assign_room(session, reservation)
