@@ -181,6 +181,8 @@ class PaymentIn(In):
     auth_code: Annotated[str, Field(max_length=16)] = ""
     terminal_id: Annotated[str, Field(max_length=16)] = ""
     terminal_ref: Annotated[str, Field(max_length=32)] = ""
+    # Why staff should look at this payment (e.g. settled by reconciliation after a crash).
+    review_reason: Text = ""
 
 
 class PaymentOut(Out):
