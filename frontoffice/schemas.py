@@ -260,6 +260,9 @@ class WalkInIn(In):
     guest: WalkInGuestIn
     # The total the guest was shown; a different current price is refused, never charged.
     expected_total: MinorUnits
+    # The terminal's payment for the stay (a sale) or its deposit (a pre-authorisation), committed
+    # with the booking and the room: all three are written, or nothing is.
+    payment: PaymentIn | None = None
 
 
 # --- sync ---------------------------------------------------------------------------------------

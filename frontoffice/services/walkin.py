@@ -13,6 +13,7 @@ from frontoffice.models import (
     Guest,
     Housekeeping,
     Occupancy,
+    PaymentKind,
     Property,
     Reservation,
     ReservationStatus,
@@ -20,7 +21,7 @@ from frontoffice.models import (
     RoomNight,
     RoomType,
 )
-from frontoffice.schemas import AvailabilityOut, NightRate, OfferOut, RoomTypeOut, WalkInIn
+from frontoffice.schemas import AvailabilityOut, NightRate, OfferOut, PaymentIn, RoomTypeOut, WalkInIn
 from frontoffice.services import booking, money, rooms
 from frontoffice.services.errors import Conflict, Invalid
 
@@ -107,6 +108,16 @@ def availability(
         )
     offers.sort(key=lambda o: o.total)
     return AvailabilityOut(arrival=arrival, departure=departure, offers=offers)
+
+
+def check_payment(payment: PaymentIn, total: int) -> None:
+    """A new stay is paid (a sale of at most its price) or secured (a pre-authorisation)."""
+    if payment.kind not in (PaymentKind.SALE, PaymentKind.PREAUTH):
+        raise Invalid(
+            "a walk-in is paid by a sale or secured by a pre-authorisation", code="bad_payment_kind"
+        )
+    if payment.kind is PaymentKind.SALE and payment.amount > total:
+        raise Invalid("the payment is more than the stay costs", code="overpayment", total=total)
 
 
 def create_walkin(
