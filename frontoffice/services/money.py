@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import get_currency_precision
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -54,10 +54,12 @@ def quote(session: Session, prop: Property, room_type: RoomType, arrival: date, 
     return Quote(prop.currency, nights, room, service, tax)
 
 
-_CODE_GLUED = re.compile(r"^(-?[A-Z]{3})(?=\d)")  # "IDR850,000.00" reads better as "IDR 850,000.00"
+@functools.cache
+def exponent(currency: str) -> int:
+    """ISO 4217 minor-unit digits (IDR 2, USD 2, JPY 0), from Babel's CLDR data."""
+    return get_currency_precision(currency)
 
 
-def display(amount: int, currency: str, locale: str = "en") -> str:
-    """For people only (pages, console): data keeps integer minor units and the code."""
-    exact = Decimal(amount).scaleb(-get_currency_precision(currency))
-    return _CODE_GLUED.sub(r"\1 ", format_currency(exact, currency, locale=locale))
+def display(amount: int, currency: str) -> str:
+    """For people only (pages, console): "IDR 850,000.00". Data keeps integer minor units."""
+    return f"{currency} {Decimal(amount).scaleb(-exponent(currency)):,.{exponent(currency)}f}"

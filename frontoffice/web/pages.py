@@ -24,12 +24,24 @@ HERE = pathlib.Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
 
-def _local(value: datetime | None, tz: str, fmt: str = "%d %b %H:%M") -> str:
-    return value.astimezone(ZoneInfo(tz)).strftime(fmt) if value else "—"
+MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# Formatted by hand, not strftime: a list of 500 stays calls these a thousand times.
+def _day(value: date) -> str:
+    return f"{value.day:02d} {MONTHS[value.month]}"
+
+
+def _local(value: datetime | None, tz: str, clock_only: bool = False) -> str:
+    if value is None:
+        return "—"
+    t = value.astimezone(ZoneInfo(tz))
+    return f"{t.hour:02d}:{t.minute:02d}" if clock_only else f"{_day(t)} {t.hour:02d}:{t.minute:02d}"
 
 
 templates.env.filters["money"] = money.display
 templates.env.filters["local"] = _local
+templates.env.filters["day"] = _day
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -96,7 +108,7 @@ def login(
         return _login_form(request, "That name and password do not match.", status=401)
     response = _back("")
     auth.set_cookie(response, request, auth.COOKIE, cookie, max_age=auth.LIFETIME_S)
-    response.delete_cookie(auth.LOGIN_COOKIE, path="/")
+    response.delete_cookie(auth.LOGIN_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
 
@@ -106,7 +118,7 @@ def logout(db: DB, who: PostingStaff) -> RedirectResponse:
         user = session.get_one(type(who.user), who.user.id)
         staff.end_sessions(user)
     response = _back("/login")
-    response.delete_cookie(auth.COOKIE, path="/")
+    response.delete_cookie(auth.COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
 
@@ -115,7 +127,13 @@ def logout(db: DB, who: PostingStaff) -> RedirectResponse:
 
 @router.get("")
 def today(request: Request, session: ReadSession, who: CurrentStaff) -> HTMLResponse:
-    return _page(request, session, who, "today.html", today=dashboard.today(session, who.property))
+    arrivals, departures = dashboard.arrivals_and_departures(session, who.property)
+    return _page(request, session, who, "today.html", arrivals=arrivals, departures=departures)
+
+
+@router.get("/in-house")
+def in_house(request: Request, session: ReadSession, who: CurrentStaff) -> HTMLResponse:
+    return _page(request, session, who, "in_house.html", guests=dashboard.in_house(session, who.property))
 
 
 @router.get("/kiosks")

@@ -23,7 +23,7 @@ from frontoffice.models import (
     ReservationStatus,
     RoomNight,
 )
-from frontoffice.services import changes, folio, nightaudit, reports
+from frontoffice.services import changes, dashboard, folio, nightaudit, reports
 from frontoffice.services.errors import Conflict
 from tests.server.conftest import BUSINESS_DATE, idem
 from tests.server.helpers import arrival, card_payment
@@ -213,3 +213,18 @@ def test_daily_totals_equal_the_payments_recorded(db, hotel, client, capsys):
     }
     assert cli.daily_report(argparse.Namespace(database_url=db.url, date=D, format="json")) == 0
     assert json.loads(capsys.readouterr().out)["scopes"] == report.model_dump(mode="json")["scopes"]
+
+
+def test_desk_lists_carry_the_folio_balances(db, hotel, client):
+    _check_in_and_pay(client, "Santoso")
+    with db.session() as session:
+        prop = session.get_one(Property, hotel.id)
+        arrivals, departures = dashboard.arrivals_and_departures(session, prop)
+        in_house = dashboard.in_house(session, prop)
+        everyone = session.scalars(select(Reservation)).all()
+        sums = folio.totals(session, [r.id for r in everyone])
+        balance = {(r.confirmation_code, r.guest.full_name): sums[r.id].balance for r in everyone}
+    assert len(arrivals) == 30 and len(departures) == 6 and len(in_house) == 8 + 6 + 1
+    for stay in (*arrivals, *departures, *in_house):
+        assert stay.balance == balance[(stay.code, stay.guest)]
+    assert any(s.balance > 0 for s in arrivals) and any(s.balance == 0 for s in in_house)

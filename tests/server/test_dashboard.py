@@ -78,6 +78,8 @@ def test_login_resolve_and_csrf_in_chromium(db, desk, browser):
         assert page.url.endswith("/dashboard")
         assert page.inner_text("h1") == "Today"
         assert "Lestari" in page.inner_text("main")
+        page.click("nav >> text=In house")
+        assert page.inner_text("h1") == "In house" and "Gunawan" in page.inner_text("main")
         cookie = next(c for c in context.cookies() if c["name"] == "sambut_staff")
         assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
 
