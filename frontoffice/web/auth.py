@@ -10,7 +10,6 @@ that must match a short-lived cookie (double submit).
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import secrets
@@ -92,7 +91,7 @@ def read_session(db: DB, request: Request) -> Staff | None:
     if row is None:
         return None
     user, prop = row
-    if not hmac.compare_digest(_mac(user.session_key, f"{user_hex}.{expires}"), mac):
+    if not hmac.compare_digest(_mac(user.session_key, f"{user_hex}.{expires}").encode(), mac.encode()):
         return None
     return Staff(user, prop, csrf=_mac(user.session_key, f"csrf.{cookie}"))
 
@@ -134,7 +133,7 @@ def basic_auth_staff(db: DB, request: Request) -> Staff | None:
         return None
     try:
         name, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64, not ASCII, not UTF-8
         return None
     with db.session(write=True) as session:
         user = staff.authenticate(session, name, password)

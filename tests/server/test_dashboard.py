@@ -10,7 +10,7 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from frontoffice.api.app import create_app
-from frontoffice.models import AssistanceRequest, Payment, Property
+from frontoffice.models import AssistanceRequest, Payment, Property, StaffUser
 from frontoffice.services import staff
 from tests.server.conftest import BUSINESS_DATE, idem
 from tests.server.helpers import arrival, card_payment
@@ -130,6 +130,16 @@ def test_reports_api_and_friendly_errors(db, desk):
         assert as_csv.text.startswith("business_date,property,scope,section,key,currency,count,amount\n")
         wrong = {"Authorization": "Basic " + base64.b64encode(b"frida:nope").decode()}
         assert web.get("/api/v1/reports/daily", params={"date": day}, headers=wrong).status_code == 401
+        # Junk credentials or cookies (even bytes outside ASCII) are a 401 or the login form.
+        junk = ("Basic ???", "Basic w6k=", "Basic " + base64.b64encode("é:ü".encode("latin-1")).decode())
+        for value in junk:
+            refused = web.get("/api/v1/reports/daily", params={"date": day}, headers={"Authorization": value})
+            assert refused.status_code == 401
+        with db.session() as session:
+            frida = session.scalars(select(StaffUser.id)).one().hex
+        for cookie in ("x", f"{frida}.99999999999.é", f"{frida}.99999999999.abc", f"{frida}.1.abc"):
+            sent = {"Cookie": f"sambut_staff={cookie}".encode()}
+            assert web.get("/dashboard/kiosks", headers=sent, follow_redirects=False).status_code == 303
         bad_date = web.get("/api/v1/reports/daily", params={"date": "2026-13-01"}, headers=basic)
         assert bad_date.status_code == 422 and bad_date.json()["error"] == "invalid_request"
 
