@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,14 +62,16 @@ def set_password(session: Session, prop: Property, name: str, password: str) -> 
 
 
 def authenticate(session: Session, name: str, password: str) -> StaffUser | None:
+    """Read-only: call it outside a write transaction, scrypt takes a while (SQLite has one writer)."""
     user = session.scalars(select(StaffUser).where(StaffUser.name == name)).first()
     if user is None:
         verify_password(password, _DUMMY)
         return None
-    if not verify_password(password, user.password_hash):
-        return None
-    user.last_login_at = utcnow()
-    return user
+    return user if verify_password(password, user.password_hash) else None
+
+
+def record_login(session: Session, user_id: uuid.UUID) -> None:
+    session.get_one(StaffUser, user_id).last_login_at = utcnow()
 
 
 def end_sessions(user: StaffUser) -> None:

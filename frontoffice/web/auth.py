@@ -135,7 +135,7 @@ def basic_auth_staff(db: DB, request: Request) -> Staff | None:
         name, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
     except ValueError:  # not base64, not ASCII, not UTF-8
         return None
-    with db.session(write=True) as session:
+    with db.session() as session:
         user = staff.authenticate(session, name, password)
         if user is None:
             return None

@@ -12,8 +12,10 @@ from fastapi import APIRouter, FastAPI, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from frontoffice.api.deps import DB, ReadSession
+from frontoffice.models import StaffUser
 from frontoffice.models.base import utcnow
 from frontoffice.services import dashboard, money, reports, staff
 from frontoffice.web import auth
@@ -56,7 +58,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     )
 
 
-def _page(request: Request, session: Any, who: Staff, name: str, **context: Any) -> HTMLResponse:
+def _page(request: Request, session: Session, who: Staff, name: str, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         name,
@@ -101,13 +103,14 @@ def login(
     csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     auth.check_login_csrf(request, csrf)
-    with db.session(write=True) as session:
+    with db.session() as session:
         user = staff.authenticate(session, name.strip(), password)
-        cookie = auth.session_cookie(user) if user else None
-    if cookie is None:
+    if user is None:
         return _login_form(request, "That name and password do not match.", status=401)
+    with db.session(write=True) as session:
+        staff.record_login(session, user.id)
     response = _back("")
-    auth.set_cookie(response, request, auth.COOKIE, cookie, max_age=auth.LIFETIME_S)
+    auth.set_cookie(response, request, auth.COOKIE, auth.session_cookie(user), max_age=auth.LIFETIME_S)
     response.delete_cookie(auth.LOGIN_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
@@ -115,7 +118,7 @@ def login(
 @router.post("/logout")
 def logout(db: DB, who: PostingStaff) -> RedirectResponse:
     with db.session(write=True) as session:
-        user = session.get_one(type(who.user), who.user.id)
+        user = session.get_one(StaffUser, who.user.id)
         staff.end_sessions(user)
     response = _back("/login")
     response.delete_cookie(auth.COOKIE, path="/", httponly=True, samesite="strict")
