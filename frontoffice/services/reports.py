@@ -48,8 +48,8 @@ class _Sums:
 
 def daily(session: Session, prop: Property, day: date, now: datetime) -> DailyReportOut:
     names = dict(session.execute(select(Kiosk.id, Kiosk.name).where(Kiosk.property_id == prop.id)).all())
-    scopes: dict[str, _Sums] = defaultdict(_Sums)
-    scopes[PROPERTY]  # the property's totals come first, even on a day without sales
+    # The property's totals are there even on a day without sales.
+    scopes: dict[str, _Sums] = defaultdict(_Sums, {PROPERTY: _Sums()})
 
     def targets(kiosk_id: uuid.UUID | None) -> list[_Sums]:
         return [scopes[PROPERTY], scopes[f"kiosk:{names[kiosk_id]}" if kiosk_id in names else DESK]]
