@@ -6,7 +6,7 @@ from pathlib import Path
 
 from drivers import registry
 from drivers.base import Device, DeviceOptions
-from kiosk.config import KioskSettings
+from kiosk.config import DeviceSection, KioskSettings
 
 
 def _rooted(settings: KioskSettings, options: DeviceOptions) -> DeviceOptions:
@@ -19,13 +19,17 @@ def _rooted(settings: KioskSettings, options: DeviceOptions) -> DeviceOptions:
     return options.model_copy(update=updates) if updates else options
 
 
+def build_device(settings: KioskSettings, name: str, section: DeviceSection) -> Device:
+    """The device of one section, not yet opened."""
+    registry.load_builtin_drivers()
+    options = registry.validate_options(section.kind, section.driver, section.options)
+    return registry.create(section.kind, section.driver, name, _rooted(settings, options))
+
+
 def build_devices(settings: KioskSettings) -> dict[str, Device]:
     """One device per enabled section, not yet opened (``Device.start()`` does that off the UI thread)."""
-    registry.load_builtin_drivers()
-    devices = {}
-    for name, section in settings.devices.items():
-        if not section.enabled:
-            continue
-        options = registry.validate_options(section.kind, section.driver, section.options)
-        devices[name] = registry.create(section.kind, section.driver, name, _rooted(settings, options))
-    return devices
+    return {
+        name: build_device(settings, name, section)
+        for name, section in settings.devices.items()
+        if section.enabled
+    }

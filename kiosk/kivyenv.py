@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 from kiosk.config import ROOT, KioskSettings
 
@@ -12,6 +13,7 @@ def prepare(settings: KioskSettings) -> None:
     # Kivy would otherwise parse our command line and write its config to the home folder.
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_HOME", str(ROOT / "var" / "kivy"))
+    Path(os.environ["KIVY_HOME"]).mkdir(parents=True, exist_ok=True)  # Kivy makes only the last level
     # Kivy logs through Python's logging and leaves stderr alone (tracebacks stay visible).
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     # No clipboard: a kiosk has nothing to copy or paste (and Kivy would look for xclip/xsel).

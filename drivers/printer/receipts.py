@@ -1,4 +1,5 @@
-"""The receipts the kiosk prints, as documents: check-in, payment, and the technician's test page.
+"""The receipts the kiosk prints, as documents: check-in, payment, the day's totals for staff, and the
+technician's test page.
 
 Labels are plain English msgids passed through ``translate`` (the kiosk hands in its gettext for
 the guest's language); amounts, dates and times are formatted with Babel for ``locale``.
@@ -150,6 +151,68 @@ def payment_receipt(
     elements += payment_section(payment, locale, translate)
     elements += [Separator(), _issued(issued_at, locale, translate), Cut()]
     return Receipt(tuple(elements), kind="payment")
+
+
+@dataclass(frozen=True)
+class DayTotal:
+    """One line of the end-of-day report: card payments of one method in one currency."""
+
+    method: str  # the card brand as the terminal named it ("VISA"), or "card" when it did not
+    currency: str
+    count: int
+    sales_minor: int  # sales and captures
+    refunds_count: int
+    refunds_minor: int  # refunds and reversals
+
+    @property
+    def net_minor(self) -> int:
+        return self.sales_minor - self.refunds_minor
+
+
+def _signed(minor: int, currency: str, locale: str) -> str:
+    text = format_money(Money(abs(minor), currency), locale)
+    return f"-{text}" if minor < 0 else text
+
+
+def end_of_day_receipt(
+    *,
+    hotel_name: str,
+    kiosk_name: str,
+    business_date: date,
+    totals: Sequence[DayTotal],
+    terminal_outcome: str,
+    issued_at: datetime,
+    locale: str = "en",
+    translate: Translate = _identity,
+) -> Receipt:
+    """The day's card payments per method and currency, like a cash register's daily report."""
+    _ = translate
+    elements: list[Element] = [
+        Title(hotel_name),
+        Text(_("End of day"), align="center"),
+        Row(_("Kiosk"), kiosk_name),
+        Row(_("Business date"), format_date(business_date, "medium", locale=locale)),
+        Row(_("Card terminal"), terminal_outcome),
+        Separator(),
+    ]
+    for total in totals:
+        elements += [
+            Text(f"{total.method} ({total.currency})", bold=True),
+            Row(
+                _("Payments: {count}").format(count=total.count),
+                _signed(total.sales_minor, total.currency, locale),
+            ),
+            Row(
+                _("Refunds: {count}").format(count=total.refunds_count),
+                _signed(-total.refunds_minor, total.currency, locale),
+            ),
+            Row(_("Net"), _signed(total.net_minor, total.currency, locale), bold=True),
+            Separator("."),
+        ]
+    if not totals:
+        elements.append(Text(_("No card payments"), align="center"))
+    elements += [Separator(), _issued(issued_at, locale, translate), Cut()]
+    return Receipt(tuple(elements), kind="end_of_day")
 
 
 def build_test_page(device_name: str, driver: str, profile: PrinterProfile) -> Receipt:
