@@ -23,7 +23,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
-from drivers.base import Device
+from drivers.base import DataEvent, Device, DeviceEvent
 from kiosk.config import KioskSettings
 from kiosk.devices import build_devices
 from kiosk.frontdesk import FrontDesk
@@ -56,6 +56,8 @@ SCREENS: dict[Step, str] = {
     Step.PROBLEM: "problem",
 }
 OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
+# Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
+SCANNING = ("scanner", "camera")
 TICK_S = 0.25
 
 
@@ -165,8 +167,15 @@ class KioskApp(App):
         Clock.schedule_interval(lambda _dt: self.journey.tick(), TICK_S)
         self.journey.refresh_property()
         for device in self.devices.values():
+            if device.kind in SCANNING:
+                device.subscribe(self._scanned)
             device.start().add_done_callback(lambda f, d=device: _log_start(d, f))
         return self.root_widget
+
+    def _scanned(self, event: DeviceEvent) -> None:
+        # A scanner or camera read something (on its own thread): the journey decides what it means.
+        if isinstance(event, DataEvent) and hasattr(event.data, "fields"):
+            self.runner.post(lambda: self.journey.scanned(event.data))
 
     def on_stop(self) -> None:
         self.runner.shutdown()

@@ -11,10 +11,11 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from kivy.graphics import Color, Line
 
 from drivers import registry
 from drivers.base import Device
+from drivers.idscan import check_digit
 from drivers.sim.printer import Paper, VirtualPrinter
 from drivers.sim.printer_server import TcpPrinterServer
 from drivers.sim.zvt_terminal import TcpSimServer, ZvtTerminalSim
@@ -36,36 +38,25 @@ from kiosk.serverapi import ServerClient
 RECEIPTS = ROOT / "var" / "receipts"
 
 
-@dataclass
-class SimFields:
-    surname: str = ""
-    given_names: str = ""
-    birth_date: date | None = None
-    expiry_date: date | None = None
-    document_number: str = "C01X00T47"
-    nationality: str = "IDN"
-    booking_token: str = ""
+def mrz_td3(b: Booking, *, surname: str = "", given_names: str = "", expiry: date | None = None) -> str:
+    """The two MRZ lines of a passport for the booking's guest (ICAO 9303 TD3), as a scanner sends them."""
 
+    def letters(text: str) -> str:
+        ascii_text = "".join(c for c in unicodedata.normalize("NFKD", text.upper()) if c.isascii())
+        return re.sub(r"[^A-Z0-9]+", "<", ascii_text).strip("<")
 
-@dataclass
-class SimDocument:
-    """A passport as the MRZ scanner delivers it."""
+    def field(text: str, width: int) -> str:
+        return text.ljust(width, "<")[:width]
 
-    kind: str = "td3"
-    valid: bool = True
-    fields: SimFields = field(default_factory=SimFields)
-
-
-def passport(b: Booking, **changes: Any) -> SimDocument:
-    fields = SimFields(
-        surname=b.guest.surname.upper(),
-        given_names=b.guest.given_names.upper(),
-        birth_date=b.guest.birth_date,
-        expiry_date=date.today() + timedelta(days=900),
-    )
-    for key, value in changes.items():
-        setattr(fields, key, value)
-    return SimDocument(fields=fields)
+    names = field(f"{letters(surname or b.guest.surname)}<<{letters(given_names or b.guest.given_names)}", 39)
+    number = field("C01X00T47", 9)
+    birth = (b.guest.birth_date or date(1985, 3, 14)).strftime("%y%m%d")
+    until = (expiry or date.today() + timedelta(days=900)).strftime("%y%m%d")
+    optional = "<" * 14
+    parts = [number + check_digit(number), birth + check_digit(birth), until + check_digit(until)]
+    line2 = f"{parts[0]}IDN{parts[1]}M{parts[2]}{optional}{check_digit(optional)}"
+    composite = check_digit(parts[0] + parts[1] + parts[2] + optional + check_digit(optional))
+    return f"P<IDN{names}\n{line2}{composite}"
 
 
 class TourOffice:
@@ -100,6 +91,9 @@ def simulators() -> Iterator[tuple[dict[str, Device], VirtualPrinter, ZvtTermina
         terminal_server = TcpSimServer(terminal, port=0).start()
         try:
             devices = {
+                "scanner": registry.create(
+                    "scanner", "sim", "scanner", registry.validate_options("scanner", "sim", {})
+                ),
                 "receipt": registry.create(
                     "printer",
                     "network",
@@ -143,6 +137,10 @@ class Tour(Robot):
         self.shots: list[Path] = []
         self.texts: dict[str, list[str]] = {}
         self.lang = "en"
+
+    def scan(self, text: str) -> None:
+        """The guest holds a passport or a code to the (simulated serial) scanner."""
+        self.app.devices["scanner"].feed(text)
 
     def shoot(self, name: str) -> Script:
         yield lambda: not self.app.manager.transition.is_active
@@ -194,7 +192,7 @@ class Tour(Robot):
         yield from self.to_identity(surname)
         if shots:
             yield from self.shoot("identity")
-        self.j.scanned(passport(b))
+        self.scan(mrz_td3(b))
         yield from self.settle(Step.REGISTRATION)
         if shots:
             yield from self.shoot("registration")
@@ -299,20 +297,20 @@ class Tour(Robot):
         yield from self.problem("already-checked-in")
         # A code the scanner cannot read.
         yield from self.begin(self.lang)
-        j.scanned(SimDocument(kind="unknown", valid=False))
+        self.scan("HELLO-1234")
         yield from self.problem("code-unreadable")
         # ID mismatch, expired, unreadable, and a card without MRZ.
         b = self.booking(surname)
         yield from self.to_identity(surname)
-        j.scanned(passport(b, surname="WIJAYA", given_names="ANDI"))
+        self.scan(mrz_td3(b, surname="WIJAYA", given_names="ANDI"))
         yield from self.problem("id-mismatch")
         j.act(Action.TRY_AGAIN)
         yield from self.settle(Step.IDENTITY)
-        j.scanned(passport(b, expiry_date=j.business_date() - timedelta(days=3)))
+        self.scan(mrz_td3(b, expiry=j.business_date() - timedelta(days=3)))
         yield from self.problem("id-expired")
         j.act(Action.TRY_AGAIN)
         yield from self.settle(Step.IDENTITY)
-        j.scanned(SimDocument(valid=False))
+        self.scan(mrz_td3(b).replace("C01X00T47", "C01X00T48"))  # a check digit fails
         yield from self.problem("id-unreadable")
         j.act(Action.TRY_AGAIN)
         yield from self.settle(Step.IDENTITY)
@@ -321,7 +319,7 @@ class Tour(Robot):
         # Registration mistakes.
         j.act(Action.TRY_AGAIN)
         yield from self.settle(Step.IDENTITY)
-        j.scanned(passport(b))
+        self.scan(mrz_td3(b))
         yield from self.settle(Step.REGISTRATION)
         reg = self.app.screens["registration"]
         reg.ids.email.text = "budi@"

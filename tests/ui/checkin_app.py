@@ -29,7 +29,7 @@ def main(report_path: Path) -> int:
     from kiosk.devstack import local_server
     from kiosk.journey.checkin import Overlay, Step
     from kiosk.robot import Robot, Script, visible_texts
-    from kiosk.tour import passport, simulators
+    from kiosk.tour import mrz_td3, simulators
 
     report: dict[str, Any] = {}
 
@@ -62,7 +62,7 @@ def main(report_path: Path) -> int:
             report.setdefault("bookings", {})[surname] = str(b.id)
             yield from self.find(b.confirmation_code, surname)
             yield from self.settle(Step.IDENTITY)
-            self.j.scanned(passport(b))  # as the MRZ scanner delivers a passport
+            self.app.devices["scanner"].feed(mrz_td3(b))  # the passport on the (simulated) MRZ scanner
             yield from self.settle(Step.REGISTRATION)
             ids = self.screen().ids
             self.press(ids.accept)
@@ -109,7 +109,7 @@ def main(report_path: Path) -> int:
             report.setdefault("bookings", {})["Wirawan"] = str(b.id)
             yield from self.find(b.confirmation_code, "Wirawan")
             yield from self.settle(Step.IDENTITY)
-            j.scanned(passport(b, surname="WIJAYA", given_names="ANDI"))
+            self.app.devices["scanner"].feed(mrz_td3(b, surname="WIJAYA", given_names="ANDI"))
             yield from self.settle(Step.PROBLEM)
             self.said("id_mismatch")
             staff = next(w for w in self.screen().ids.actions.children if w.action == "staff")
