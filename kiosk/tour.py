@@ -82,10 +82,11 @@ class TourOffice:
 
 
 @contextmanager
-def simulators() -> Iterator[tuple[dict[str, Device], VirtualPrinter, ZvtTerminalSim]]:
+def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], VirtualPrinter, ZvtTerminalSim]]:
+    """In-process simulators and the real drivers on them; ``step_s``: the terminal's pace per step."""
     RECEIPTS.mkdir(parents=True, exist_ok=True)
     printer = VirtualPrinter(out_dir=RECEIPTS)
-    terminal = ZvtTerminalSim(ROOT / "var" / "tour-terminal.json", step_s=0.25, currency="IDR")
+    terminal = ZvtTerminalSim(ROOT / "var" / "tour-terminal.json", step_s=step_s, currency="IDR")
     registry.load_builtin_drivers()
     with TcpPrinterServer(printer, port=0) as printer_server:
         terminal_server = TcpSimServer(terminal, port=0).start()
