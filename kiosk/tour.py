@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from kivy.core.window import Window
 from kivy.graphics import Color, Line
 
 from drivers import registry
@@ -147,7 +148,8 @@ class Tour(Robot):
         yield lambda: not self.app.manager.transition.is_active
         yield from self.frames(2)
         path = self.outdir / f"{len(self.shots) + 1:02d}-{self.lang}-{name}.png"
-        self.app.root.export_to_png(str(path))
+        # What the window shows (its clear colour is the branding background), not a widget export.
+        Path(Window.screenshot(name=str(path))).replace(path)
         self.shots.append(path)
         self.texts[path.name] = visible_texts(self.app.root)
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from drivers.base import DataEvent, DeviceError, DeviceEvent
 from drivers.money import Money
@@ -815,7 +816,8 @@ class CheckinJourney:
         booking, prop = session.booking, self.property
         room = booking.room
         lang = self.language
-        tz_now = datetime.now(UTC)
+        # The property's own clock, not the kiosk's: a receipt in Jakarta shows Jakarta time.
+        tz_now = datetime.now(ZoneInfo(prop.timezone) if prop else UTC)
         payments = [
             CardPayment(p.amount, p.card_brand, p.masked_pan, p.auth_code, tuple(session.terminal_lines))
             for p in session.payments
