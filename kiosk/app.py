@@ -23,14 +23,14 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
-from drivers.base import DataEvent, Device, DeviceEvent
+from drivers.base import DataEvent, Device, DeviceError, DeviceEvent
 from kiosk.config import KioskSettings
 from kiosk.devices import build_devices
 from kiosk.frontdesk import FrontDesk
 from kiosk.i18n import LANGUAGE_NAMES, translate
 from kiosk.i18n.live import tr
 from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
-from kiosk.journey.ports import CardTerminal, FrontOffice, ReceiptPrinter
+from kiosk.journey.ports import FrontOffice
 from kiosk.screens.base import HERE, JourneyScreen, Theme, register_fonts
 from kiosk.serverapi import ServerClient
 
@@ -126,12 +126,14 @@ class KioskApp(App):
         tr.switch(settings.kiosk.default_language)
         terminal = self._device("payment")
         printer = self._device("printer")
+        self.camera = self._device("camera")
         self.journey = CheckinJourney(
             office,
             self.runner,
             settings.checkin,
-            terminal=terminal,  # type: ignore[arg-type]
-            printer=printer,  # type: ignore[arg-type]
+            terminal=terminal,
+            printer=printer,
+            camera=self._photograph if self.camera is not None else None,
             clock=Clock.get_boottime,
             translate=translate,
             languages=self.languages,
@@ -142,7 +144,19 @@ class KioskApp(App):
         self._language = ""
         self._drawn_callbacks: list[Callable[[], None]] = []
 
-    def _device(self, kind: str) -> CardTerminal | ReceiptPrinter | None:
+    def _photograph(self) -> bytes:
+        """The camera's newest frame as a JPEG (worker thread): an ID card without MRZ, for the desk."""
+        import cv2
+
+        frame = self.camera.preview().frame  # type: ignore[union-attr]
+        if frame is None:
+            raise DeviceError("the camera has no picture yet")
+        ok, jpeg = cv2.imencode(".jpg", frame)
+        if not ok:
+            raise DeviceError("the picture could not be encoded")
+        return jpeg.tobytes()
+
+    def _device(self, kind: str) -> Any:
         for device in self.devices.values():
             if device.kind == kind:
                 return device  # type: ignore[return-value]
@@ -211,6 +225,8 @@ class KioskApp(App):
         screen.refresh()
         if self.manager.current != screen.name:
             self.manager.current = screen.name
+            if j.step in (Step.FIND, Step.IDENTITY) and self.camera is not None:
+                self.camera.arm()  # look for a booking QR or a licence (decoding stops after a read)
         for overlay, name in OVERLAYS.items():
             widget = self.overlays.get(name)
             if j.overlay is overlay:

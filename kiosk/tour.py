@@ -93,6 +93,12 @@ def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], Virtua
         terminal_server = TcpSimServer(terminal, port=0).start()
         try:
             devices = {
+                "camera": registry.create(
+                    "camera",
+                    "sim",
+                    "camera",
+                    registry.validate_options("camera", "sim", {"fps": 2, "width": 640, "height": 360}),
+                ),
                 "scanner": registry.create(
                     "scanner", "sim", "scanner", registry.validate_options("scanner", "sim", {})
                 ),
@@ -317,10 +323,17 @@ class Tour(Robot):
         yield from self.problem("id-unreadable")
         j.act(Action.TRY_AGAIN)
         yield from self.settle(Step.IDENTITY)
+        j.settings.id_without_mrz = "staff"
         j.no_mrz()
         yield from self.problem("id-needs-staff")
-        # Registration mistakes.
+        j.settings.id_without_mrz = "photo"
         j.act(Action.TRY_AGAIN)
+        yield from self.settle(Step.IDENTITY)
+        j.no_mrz()
+        yield from self.settle(Step.ID_PHOTO)
+        yield from self.shoot("id-photo")
+        j.back()
+        # Registration mistakes.
         yield from self.settle(Step.IDENTITY)
         self.scan(mrz_td3(b))
         yield from self.settle(Step.REGISTRATION)
