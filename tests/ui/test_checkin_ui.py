@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from frontoffice.models import AssistanceRequest, Payment, Reservation
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.ui
+pytestmark = [pytest.mark.ui, pytest.mark.timeout(240)]
 
 
 @pytest.fixture(scope="module")

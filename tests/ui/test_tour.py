@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.ui
 
 
+@pytest.mark.timeout(300)
 def test_tour_photographs_every_screen_in_both_languages(tmp_path):
     if not os.environ.get("DISPLAY"):
         pytest.fail("UI tests run under Xvfb: use `make test`")
@@ -28,7 +29,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
     }
     out = tmp_path / "tour"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "tour", str(out)],
+        [sys.executable, str(ROOT / "main.py"), "tour", str(out), "--size", "1280x800"],
         env=env,
         capture_output=True,
         text=True,
