@@ -1,4 +1,5 @@
-"""UI figures of the kiosk under Xvfb, one command: `.venv/bin/python bench/ui_bench.py`.
+"""UI figures of the kiosk under Xvfb, one command: `.venv/bin/python bench/ui_bench.py [--size WxH]`
+(default 1920x1080).
 
 - touch on a button -> the next screen drawn (the frame flipped), p50/p95 over screen changes
   that need no server (target p95 <= 100 ms);
@@ -33,8 +34,9 @@ TOUCHES = 40
 def bare_child() -> None:
     from kivy.config import Config
 
-    Config.set("graphics", "width", "1920")
-    Config.set("graphics", "height", "1080")
+    width, height = json.loads(os.environ["SAMBUT_KIOSK_KIOSK__WINDOW_SIZE"])
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
     from kivy.app import App
     from kivy.core.window import Window
     from kivy.uix.label import Label
@@ -78,6 +80,7 @@ def kiosk_child() -> None:
             self.press(widget)
             yield lambda: self.j.step in steps and drawn()
             ms = (time.perf_counter() - t0) * 1000
+            yield from self.frames(2)  # let the layout settle before the next touch
             figures.setdefault("touch_ms", []).append(ms)  # type: ignore[union-attr]
             figures.setdefault("by_screen", {}).setdefault(steps[0].value, []).append(ms)  # type: ignore[union-attr]
 
@@ -162,11 +165,11 @@ def _steps(marks: list[tuple[str, float]]) -> list[tuple[str, float]]:
     return rows
 
 
-def main() -> int:
+def main(size: str) -> int:
     from kiosk.display import has_display, xvfb_command
 
     if not has_display():
-        wrapped = xvfb_command([sys.executable, __file__])
+        wrapped = xvfb_command([sys.executable, __file__, *sys.argv[1:]])
         if wrapped is None:
             print("needs a display or Xvfb", file=sys.stderr)
             return 2
@@ -183,7 +186,7 @@ def main() -> int:
         "SAMBUT_SERVER_SERVER__DATABASE_URL": f"sqlite:///{tmp}/fo.sqlite3",
         "SAMBUT_KIOSK_SERVER__URL": f"http://127.0.0.1:{port}",
         "SAMBUT_KIOSK_SERVER__TOKEN_FILE": str(tmp / "kiosk.token"),
-        "SAMBUT_KIOSK_KIOSK__WINDOW_SIZE": "[1920, 1080]",
+        "SAMBUT_KIOSK_KIOSK__WINDOW_SIZE": json.dumps([int(v) for v in size.split("x")]),
     }
     os.environ.update(env)
     bare = [_child("--bare", env)["drawn_s"] for _ in range(3)]
@@ -211,6 +214,7 @@ def main() -> int:
             total += ms
     rows.append(("check-in, whole (machine time)", f"{total:.0f} ms", ""))
     width = max(len(r[0]) for r in rows)
+    print(f"window {size}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print(f"{'figure':<{width}}  {'value':>10}  target")
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:>10}  {target}")
@@ -223,4 +227,4 @@ if __name__ == "__main__":
     elif sys.argv[1:] == ["--kiosk"]:
         kiosk_child()
     else:
-        sys.exit(main())
+        sys.exit(main(sys.argv[sys.argv.index("--size") + 1] if "--size" in sys.argv else "1920x1080"))
