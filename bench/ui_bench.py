@@ -37,6 +37,7 @@ def bare_child() -> None:
     width, height = json.loads(os.environ["SAMBUT_KIOSK_KIOSK__WINDOW_SIZE"])
     Config.set("graphics", "width", str(width))
     Config.set("graphics", "height", str(height))
+    Config.set("graphics", "multisamples", "0")  # as the kiosk's default
     from kivy.app import App
     from kivy.core.window import Window
     from kivy.uix.label import Label
@@ -72,6 +73,7 @@ def kiosk_child() -> None:
 
     figures: dict[str, object] = {}
     marks: list[tuple[str, float]] = []
+    visited = {"attract"}
 
     class Bench(Robot):
         def timed(self, widget: object, *steps: Step) -> Script:
@@ -81,7 +83,10 @@ def kiosk_child() -> None:
             yield lambda: self.j.step in steps and drawn()
             ms = (time.perf_counter() - t0) * 1000
             yield from self.frames(2)  # let the layout settle before the next touch
-            figures.setdefault("touch_ms", []).append(ms)  # type: ignore[union-attr]
+            # The first visit of a screen also builds it from its .kv (loaded on first use).
+            first = steps[0].value not in visited
+            visited.add(steps[0].value)
+            figures.setdefault("first_ms" if first else "touch_ms", []).append(ms)  # type: ignore[union-attr]
             figures.setdefault("by_screen", {}).setdefault(steps[0].value, []).append(ms)  # type: ignore[union-attr]
 
         def script(self) -> Script:
@@ -198,7 +203,12 @@ def main(size: str) -> int:
     p95 = statistics.quantiles(touch, n=20)[18]
     rows = [
         ("touch -> next screen drawn, p50", f"{statistics.median(touch):.1f} ms", ""),
-        (f"touch -> next screen drawn, p95 ({len(touch)} touches)", f"{p95:.1f} ms", "<= 100 ms"),
+        (
+            f"touch -> next screen drawn, p95 ({len(touch)} touches, screens built)",
+            f"{p95:.1f} ms",
+            "<= 100 ms",
+        ),
+        ("touch -> a screen's first visit drawn (builds it), max", f"{max(kiosk['first_ms']):.1f} ms", ""),
         ("cold start -> welcome screen drawn (kiosk)", f"{kiosk['attract_drawn_s']:.2f} s", "<= 3 s"),
         ("cold start -> first frame (bare Kivy window, best of 3)", f"{min(bare):.2f} s", ""),
         ("resident memory after a check-in", f"{kiosk['rss_mb']:.0f} MB", "<= 250 MB"),

@@ -27,6 +27,7 @@ def prepare(settings: KioskSettings) -> None:
     Config.set("graphics", "fullscreen", "auto" if k.fullscreen else "0")
     Config.set("graphics", "show_cursor", "1" if k.show_cursor else "0")
     Config.set("graphics", "rotation", str(k.rotation))
+    Config.set("graphics", "multisamples", str(k.multisamples))
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
     Config.set("kivy", "log_level", "warning")
     Config.set("kivy", "exit_on_escape", "0" if k.fullscreen else "1")
