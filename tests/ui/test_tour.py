@@ -46,6 +46,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "wait",
         "choose",
         "identity",
+        "id-photo",
         "registration",
         "signature",
         "room",
