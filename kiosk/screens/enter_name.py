@@ -7,7 +7,7 @@ from typing import Any
 
 from kivy.properties import ListProperty, ObjectProperty, StringProperty
 
-from kiosk.i18n import long_date
+from kiosk.i18n import short_date
 from kiosk.i18n.live import tr
 from kiosk.journey.checkin import default_arrivals
 from kiosk.screens import keyboard  # noqa: F401 - the keyboard's kv rules
@@ -30,7 +30,7 @@ class EnterNameScreen(JourneyScreen):
             self.chosen = days[0]
         labels = (tr._("Today"), tr._("Yesterday"))
         self.dates = [
-            (d, f"{label}\n{long_date(d, j.language)}") for d, label in zip(days, labels, strict=True)
+            (d, f"{label}\n{short_date(d, j.language)}") for d, label in zip(days, labels, strict=True)
         ]
 
     def choose(self, day: date) -> None:
