@@ -51,6 +51,13 @@ class StoreSection(_Section):
     path: Path = Path("var/kiosk.sqlite3")
 
 
+class SyncSection(_Section):
+    batch_size: int = Field(200, ge=1, le=500)
+    pull_interval_s: float = Field(15.0, gt=0, le=3600)
+    heartbeat_interval_s: float = Field(60.0, gt=0, le=3600)
+    backoff_max_s: float = Field(15.0, gt=0, le=600)
+
+
 class DeviceSection(_Section):
     kind: str
     driver: str
@@ -78,6 +85,7 @@ class KioskSettings(BaseSettings):
     kiosk: KioskSection = Field(default_factory=KioskSection)
     server: ServerSection = Field(default_factory=ServerSection)
     store: StoreSection = Field(default_factory=StoreSection)
+    sync: SyncSection = Field(default_factory=SyncSection)
     devices: dict[str, DeviceSection] = Field(default_factory=dict)
 
     @classmethod
