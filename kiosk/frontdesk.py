@@ -360,6 +360,7 @@ class FrontDesk:
         registration = registration or Registration()
         key = str(uuid.uuid4())
         body = {"registration": registration.wire()}
+        sent = not self.link.offline
         try:
             data = self._online(
                 "POST",
@@ -368,14 +369,12 @@ class FrontDesk:
                 headers={"Idempotency-Key": key},
             )
         except Offline:
-            # The call may have landed before the link broke: the op carries the same key, so
-            # the server applies it once either way.
-            return self._check_in_offline(booking.id, registration, key)
+            return self._check_in_offline(booking.id, body, key, sent)
         except ServerError as exc:
             raise self._refusal(exc) from exc
         return self._remember(data)
 
-    def _check_in_offline(self, booking_id: uuid.UUID, registration: Registration, key: str) -> Booking:
+    def _check_in_offline(self, booking_id: uuid.UUID, body: dict[str, Any], key: str, sent: bool) -> Booking:
         today = self._business_date().isoformat()
         now = self._clock()
         with self.store.transaction() as tx:
@@ -388,11 +387,11 @@ class FrontDesk:
             room.update(occupancy="occupied", ready=False)
             data.update(status="checked_in", checked_in_at=now.isoformat(), room=room)
             tx.put_reservation(data)
-            payload = {
-                "reservation_id": data["id"],
-                "body": {"registration": registration.wire()},
-                "at": now.isoformat(),
-            }
+            payload = {"reservation_id": data["id"], "body": body}
+            if not sent:
+                # The check-in time is the kiosk's. A call that may have reached the server is
+                # queued as exactly that request under its key, so the server applies it once.
+                payload["at"] = now.isoformat()
             tx.enqueue("check_in", data["id"], payload, now, op_id=key)
             tx.audit(now, "kiosk", "check_in_offline", "reservation", data["id"], room=room["number"])
         return Booking.parse(data, offline=True)
