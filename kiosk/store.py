@@ -59,8 +59,12 @@ MIGRATIONS: tuple[str, ...] = (
         arrival TEXT NOT NULL,
         birth_date TEXT,
         qr_token TEXT NOT NULL,
-        family TEXT NOT NULL,  -- name words as kiosk.names.tokens splits them, space-joined
+        -- The guest's name as kiosk.names.tokens splits it: family and given words space-joined,
+        -- all words between spaces (" a b c ", for LIKE '% b %'), the family words run together.
+        family TEXT NOT NULL,
         given TEXT NOT NULL,
+        words TEXT NOT NULL,
+        joined TEXT NOT NULL,
         data TEXT NOT NULL
     );
     CREATE INDEX reservation_code ON reservation (confirmation_code);
@@ -164,18 +168,20 @@ class Tx:
 
     def put_reservation(self, data: dict[str, Any]) -> None:
         guest = data["guest"]
+        family, given = tokens(guest["surname"]), tokens(guest["given_names"])
         self._conn.execute(
-            "INSERT OR REPLACE INTO reservation"
-            " (id, confirmation_code, arrival, birth_date, qr_token, family, given, data)"
-            " VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO reservation (id, confirmation_code, arrival, birth_date, qr_token,"
+            " family, given, words, joined, data) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 data["id"],
                 normalize_code(data["confirmation_code"]),
                 data["arrival"],
                 guest.get("birth_date"),
                 data["qr_token"],
-                " ".join(tokens(guest["surname"])),
-                " ".join(tokens(guest["given_names"])),
+                " ".join(family),
+                " ".join(given),
+                f" {' '.join(family + given)} ",
+                "".join(family),
                 json.dumps(data),
             ),
         )
@@ -367,16 +373,32 @@ class Store:
             where, arg = "arrival = ?", arrival.isoformat()
         else:
             raise ValueError("give qr_token, confirmation_code, birth_date or arrival")
-        rows = self._read(
-            f"SELECT family, given, data FROM reservation WHERE {where} ORDER BY confirmation_code, id",
-            (arg,),
-        )
         typed = tokens(surname)
-        return [
-            self._with_room(json.loads(data))
-            for family, given, data in rows
+        args: tuple[Any, ...] = (arg,)
+        if qr_token is None:
+            if not typed:
+                return []
+            # SQL narrows a whole day's arrivals by name words (tokens are [0-9a-z] only, no LIKE
+            # wildcards); the ported rule below has the last word.
+            where += " AND (joined = ? OR (" + " AND ".join(["words LIKE ?"] * len(typed)) + "))"
+            args += ("".join(typed), *(f"% {t} %" for t in typed))
+        rows = self._read(f"SELECT id, family, given FROM reservation WHERE {where}", args)
+        ids = [
+            id_
+            for id_, family, given in rows
             if qr_token is not None or typed_matches(typed, tuple(family.split()), tuple(given.split()))
         ]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        found = self._read(
+            f"SELECT data FROM reservation WHERE id IN ({marks}) ORDER BY confirmation_code, id", tuple(ids)
+        )
+        return [self._with_room(json.loads(data)) for (data,) in found]
+
+    def reservations(self) -> list[dict[str, Any]]:
+        """Every cached booking (for staff pages)."""
+        return [self._with_room(json.loads(d)) for (d,) in self._read("SELECT data FROM reservation")]
 
     def count_reservations(self) -> int:
         return self._read("SELECT count(*) FROM reservation")[0][0]
