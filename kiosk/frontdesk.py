@@ -16,6 +16,9 @@ reaches the server again, so the guest never waits on a dead server.
     book_walk_in(offer, nights, guest, adults=1, children=0) -> Booking  online only
     audit(action, entity="", entity_id="", actor="kiosk", **detail) -> None
 
+Build both halves from the settings with ``connect(settings, app_version=...)`` and start the
+returned worker; ``worker.link`` says online/offline and why, for the staff pages.
+
 Errors (all ``FrontDeskError``): ``NotFound``, ``Offline`` (cannot be done without the server),
 ``RoomNotReady`` (no ready room: send the guest to the desk), ``Refused(code, message)`` (the
 server or the local rules said no; ``code`` is the server's, e.g. ``reservation_checked_in``).
@@ -35,10 +38,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from drivers.payment.journal import PaymentJournal
 from drivers.payment.model import PaymentResult
+from kiosk.config import KioskSettings
 from kiosk.serverapi import ServerClient, ServerError
 from kiosk.store import Store
-from kiosk.sync import PAYMENT_KINDS, TRANSIENT, Link, payment_op
+from kiosk.sync import PAYMENT_KINDS, TRANSIENT, Link, SyncWorker, payment_op
 
 ACTIVE = ("confirmed", "checked_in")
 
@@ -475,3 +480,32 @@ class FrontDesk:
         except ServerError as exc:
             raise self._refusal(exc) from exc
         return self._remember(data)
+
+
+def connect(
+    settings: KioskSettings,
+    *,
+    app_version: str,
+    devices: Callable[[], dict[str, dict[str, Any]]] = dict,
+    journal: PaymentJournal | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> tuple[FrontDesk, SyncWorker]:
+    """The front desk and its sync worker (not started) over the configured store and server.
+
+    ``devices`` returns each device's health for the heartbeat; ``journal`` is the payment
+    terminal's, whose recorded payments the worker hands over."""
+    store = Store(settings.resolve(settings.store.path))
+    sync = settings.sync
+    worker = SyncWorker(
+        store,
+        ServerClient(settings),
+        app_version=app_version,
+        devices=devices,
+        journal=journal,
+        batch_size=sync.batch_size,
+        pull_interval_s=sync.pull_interval_s,
+        heartbeat_interval_s=sync.heartbeat_interval_s,
+        backoff_max_s=sync.backoff_max_s,
+    )
+    desk = FrontDesk(store, ServerClient(settings), worker.link, nudge=worker.nudge, clock=clock)
+    return desk, worker

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,10 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.config import KioskSettings
-from kiosk.frontdesk import FrontDesk
-from kiosk.serverapi import ServerClient
+from kiosk.frontdesk import FrontDesk, connect
 from kiosk.store import Store
-from kiosk.sync import Link, SyncWorker
+from kiosk.sync import SyncWorker
 from tests.e2e.harness import LiveServer
 from tests.server import conftest as server_fixtures
 
@@ -41,31 +39,25 @@ class Kiosk:
         self.store.close()
 
 
-def make_kiosk(url: str, tmp_path, token: str, *, clock=None, start: bool = True, **worker_kw) -> Kiosk:
+def make_kiosk(url: str, tmp_path, token: str, *, clock=None, start: bool = True, ca_file=None) -> Kiosk:
+    tmp_path.mkdir(exist_ok=True)
     token_file = tmp_path / "kiosk.token"
     token_file.write_text(token)
     settings = KioskSettings(
-        server={"url": url, "token_file": str(token_file), "timeout_s": DEADLINE_S},
+        server={"url": url, "token_file": str(token_file), "timeout_s": DEADLINE_S, "ca_file": ca_file},
         store={"path": str(tmp_path / "kiosk.sqlite3")},
+        sync={"backoff_max_s": 0.2},
     )
-    store = Store(settings.store.path)
-    link = Link()
-    worker = SyncWorker(
-        store,
-        ServerClient(settings),
+    desk, worker = connect(
+        settings,
         app_version="test",
-        link=link,
-        backoff_base_s=0.05,
-        backoff_max_s=0.2,
-        rng=random.Random(7),
-        **worker_kw,
+        devices=lambda: {"printer": {"health": "ok"}, "terminal": {"health": "unknown"}},
+        clock=clock or (lambda: datetime.now(UTC)),
     )
-    desk = FrontDesk(
-        store, ServerClient(settings), link, nudge=worker.nudge, clock=clock or (lambda: datetime.now(UTC))
-    )
+    worker.backoff_base_s = 0.05
     if start:
         worker.start()
-    return Kiosk(store, worker, desk, settings)
+    return Kiosk(desk.store, worker, desk, settings)
 
 
 @pytest.fixture

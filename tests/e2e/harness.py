@@ -47,10 +47,12 @@ class Faults:
 class LiveServer:
     """uvicorn in a thread on a fixed port, so a kiosk finds it again after a restart."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, tls: tuple[str, str] | None = None) -> None:
+        """``tls``: (certificate file, key file) to serve https."""
         self.db = db
+        self.tls = tls
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.faults = Faults(create_app(db))
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -63,6 +65,8 @@ class LiveServer:
             log_level="error",
             access_log=False,
             timeout_graceful_shutdown=0.2,
+            ssl_certfile=self.tls[0] if self.tls else None,
+            ssl_keyfile=self.tls[1] if self.tls else None,
         )
         self._server = server = uvicorn.Server(config)
         started = threading.Event()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import UTC, datetime
 
 import pytest
 
-from frontoffice.models import AuditEvent, Property, Reservation, ReservationStatus
+from frontoffice.models import AuditEvent, Kiosk, KioskHeartbeat, Property, Reservation, ReservationStatus
 from frontoffice.schemas import RegistrationIn
 from frontoffice.services import stays
 from kiosk.frontdesk import Offline, Refused, Registration, RoomNotReady, WalkInGuest
+from tests.e2e.conftest import make_kiosk
+from tests.e2e.harness import LiveServer
 from tests.server.conftest import BUSINESS_DATE
 
 
@@ -107,3 +111,56 @@ def test_desk_checked_in_meanwhile_lands_in_dead_letters(kiosk, server, db):
     with db.session() as session:
         audits = session.query(AuditEvent).filter_by(action="check_in_offline").count()
     assert audits == 1  # the audit op behind the refused one was not blocked
+
+
+def test_heartbeat_reports_version_depth_last_sync_and_devices(kiosk, db):
+    with db.session() as session:
+        row = session.query(Kiosk).filter_by(name="lobby-1").one()
+        assert row.app_version == "test" and row.outbox_depth == 0 and row.last_sync_at is not None
+        assert row.devices == {"printer": {"health": "ok"}, "terminal": {"health": "unknown"}}
+        assert session.query(KioskHeartbeat).count() >= 1
+
+
+def _certificates(tmp_path):
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
+
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl(
+        "req",
+        "-x509",
+        *key,
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=Sambut test CA",
+    )
+    openssl("req", *key, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    (tmp_path / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    openssl(
+        "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "server.pem", "-days", "1", "-extfile", "san.ext",
+    )  # fmt: skip
+    return tmp_path / "ca.pem", (str(tmp_path / "server.pem"), str(tmp_path / "server.key"))
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_tls_server_is_verified_with_the_configured_ca(db, hotel, token, tmp_path):
+    ca, tls = _certificates(tmp_path)
+    live = LiveServer(db, tls=tls)
+    live.start()
+    trusting = make_kiosk(live.url, tmp_path / "trusting", token, ca_file=str(ca))
+    stranger = make_kiosk(live.url, tmp_path / "stranger", token)
+    try:
+        assert trusting.worker.wait_drained(10)
+        assert trusting.desk.search(surname="Fauzi", arrival=BUSINESS_DATE)[0].offline is False
+        assert stranger.worker.link.wait_for(False, 10)
+        assert "certificate" in stranger.worker.link.state.reason.lower()
+    finally:
+        trusting.close()
+        stranger.close()
+        live.stop()
