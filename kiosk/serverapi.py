@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,10 @@ def read_token(path: Path) -> str:
 class ServerClient:
     def __init__(self, settings: KioskSettings) -> None:
         server = settings.server
-        verify: bool | str = str(settings.resolve(server.ca_file)) if server.ca_file else True
+        # https is verified against the system's CAs, or only against the configured CA bundle.
+        verify = (
+            ssl.create_default_context(cafile=settings.resolve(server.ca_file)) if server.ca_file else True
+        )
         self.base_url = str(server.url).rstrip("/")
         self._token_file = settings.resolve(server.token_file)
         self._http = httpx.Client(base_url=self.base_url, timeout=server.timeout_s, verify=verify)

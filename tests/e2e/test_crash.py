@@ -8,7 +8,7 @@ import random
 from tests.e2e.crash import run_trial
 from tests.e2e.crash_check import records, trial_hotel
 
-TRIALS = 3
+TRIALS = 2
 GUESTS = 3
 
 

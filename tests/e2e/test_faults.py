@@ -92,6 +92,7 @@ def test_server_down_before_a_payment_then_restarted(kiosk, server, db):
     assert server_counts(db, santoso.id)[1] == 1
 
 
+@pytest.mark.kiosk_only
 def test_slow_server_falls_back_within_the_deadline(kiosk, server):
     online = kiosk.desk.search(surname="Lestari", arrival=BUSINESS_DATE)
     server.faults.delay_s = 3 * DEADLINE_S
@@ -133,6 +134,7 @@ def test_duplicate_and_out_of_order_pushes_apply_once(kiosk, db):
     assert amounts == sorted([*before, 100_000, 200_000])
 
 
+@pytest.mark.kiosk_only
 def test_kiosk_clock_hours_off(server, tmp_path, token, db):
     skewed = make_kiosk(server.url, tmp_path, token, clock=lambda: datetime.now(UTC) + timedelta(hours=9))
     try:
@@ -162,6 +164,7 @@ def test_room_out_of_order_meanwhile_lands_in_dead_letters(kiosk, server, db):
     assert server_counts(db, fauzi.id)[0] is ReservationStatus.CONFIRMED
 
 
+@pytest.mark.kiosk_only
 def test_unknown_token_is_offline_with_the_reason(server, tmp_path):
     stranger = make_kiosk(server.url, tmp_path, "not-a-token")
     try:

@@ -23,12 +23,14 @@ def _server_state(db, booking_id):
         return row.status, row.guest.email
 
 
+@pytest.mark.kiosk_only
 def test_first_sync_caches_the_property_and_its_stays(kiosk):
     assert kiosk.store.count_reservations() > 30
     assert kiosk.desk.property().business_date == BUSINESS_DATE
     assert kiosk.worker.link.state.online is True
 
 
+@pytest.mark.kiosk_only
 def test_offline_lookup_matches_online(kiosk, server):
     queries = [
         {"surname": "nguyen", "arrival": BUSINESS_DATE},
@@ -85,6 +87,7 @@ def test_offline_check_in_of_a_ready_preassigned_room_reaches_the_server(kiosk, 
     assert again.status == "checked_in" and not again.offline
 
 
+@pytest.mark.kiosk_only
 def test_walk_in_works_online_only(kiosk, server):
     offer = next(o for o in kiosk.desk.availability(1) if o.ready_now)
     booked = kiosk.desk.book_walk_in(offer, 1, WalkInGuest(surname="Walker"))
@@ -113,6 +116,7 @@ def test_desk_checked_in_meanwhile_lands_in_dead_letters(kiosk, server, db):
     assert audits == 1  # the audit op behind the refused one was not blocked
 
 
+@pytest.mark.kiosk_only
 def test_heartbeat_reports_version_depth_last_sync_and_devices(kiosk, db):
     with db.session() as session:
         row = session.query(Kiosk).filter_by(name="lobby-1").one()
@@ -148,6 +152,7 @@ def _certificates(tmp_path):
     return tmp_path / "ca.pem", (str(tmp_path / "server.pem"), str(tmp_path / "server.key"))
 
 
+@pytest.mark.kiosk_only
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 def test_tls_server_is_verified_with_the_configured_ca(db, hotel, token, tmp_path):
     ca, tls = _certificates(tmp_path)
