@@ -35,7 +35,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from drivers.payment.journal import PaymentJournal
@@ -219,7 +219,10 @@ class FrontDesk:
         nudge: Callable[[], None] = lambda: None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        """``client`` should have the short guest-facing deadline; ``nudge`` wakes the sync worker."""
+        """``client`` should have the short guest-facing deadline; ``nudge`` wakes the sync worker.
+
+        Records are stamped with ``clock`` corrected by the server's clock (as last seen in an
+        answer's Date header), so a kiosk whose clock is hours off still files them right."""
         self.store = store
         self.client = client
         self.link = link
@@ -227,6 +230,12 @@ class FrontDesk:
         self._clock = clock
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        offset = self.client.offset
+        if offset is None:
+            offset = timedelta(seconds=self.store.meta("clock_offset_s", 0.0))
+        return self._clock() + offset
 
     def _online(self, method: str, path: str, **kwargs: Any) -> Any:
         """Call the server; raises Offline when it is (or was just found) unreachable."""
@@ -381,7 +390,7 @@ class FrontDesk:
 
     def _check_in_offline(self, booking_id: uuid.UUID, body: dict[str, Any], key: str, sent: bool) -> Booking:
         today = self._business_date().isoformat()
-        now = self._clock()
+        now = self.now()
         with self.store.transaction() as tx:
             data = self._local(booking_id)
             if data["status"] != "confirmed":
@@ -414,7 +423,7 @@ class FrontDesk:
         self._nudge()
 
     def request_assistance(self, screen: str, reason: str = "", booking_id: uuid.UUID | None = None) -> None:
-        now = self._clock()
+        now = self.now()
         payload = {
             "id": str(uuid.uuid4()),
             "screen": screen,
@@ -430,7 +439,7 @@ class FrontDesk:
         self, action: str, entity: str = "", entity_id: str = "", actor: str = "kiosk", **detail: Any
     ) -> None:
         with self.store.transaction() as tx:
-            tx.audit(self._clock(), actor, action, entity, entity_id, **detail)
+            tx.audit(self.now(), actor, action, entity, entity_id, **detail)
         self._nudge()
 
     # -- walk-ins (never offline: prices and rooms are the server's to give) ------------------
@@ -498,7 +507,7 @@ def connect(
     sync = settings.sync
     worker = SyncWorker(
         store,
-        ServerClient(settings),
+        ServerClient(settings, clock),
         app_version=app_version,
         devices=devices,
         journal=journal,
@@ -507,5 +516,5 @@ def connect(
         heartbeat_interval_s=sync.heartbeat_interval_s,
         backoff_max_s=sync.backoff_max_s,
     )
-    desk = FrontDesk(store, ServerClient(settings), worker.link, nudge=worker.nudge, clock=clock)
+    desk = FrontDesk(store, ServerClient(settings, clock), worker.link, nudge=worker.nudge, clock=clock)
     return desk, worker

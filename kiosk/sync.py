@@ -217,6 +217,8 @@ class SyncWorker:
         self.pull_all()
         with self.store.transaction() as tx:
             tx.set_meta("last_sync_at", datetime.now(UTC).isoformat())
+            if self.client.offset is not None:  # for records made offline after a restart
+                tx.set_meta("clock_offset_s", self.client.offset.total_seconds())
         if time.monotonic() >= self._next_heartbeat:
             self.heartbeat()
 

@@ -148,6 +148,12 @@ def test_kiosk_clock_hours_off(server, tmp_path, token, db):
         skewed.desk.audit("language", to="id")
         back_up(skewed, server)
         assert server_counts(db, fauzi.id)[::2] == (ReservationStatus.CHECKED_IN, 1)
+        # Stamped with the server's time as last seen, not the kiosk's clock nine hours ahead.
+        with db.session() as session:
+            checked_in_at = session.get_one(Reservation, fauzi.id).checked_in_at
+            [event] = session.query(AuditEvent).filter_by(action="language").all()
+            assert abs(checked_in_at - datetime.now(UTC)) < timedelta(minutes=5)
+            assert abs(event.at - datetime.now(UTC)) < timedelta(minutes=5)
     finally:
         skewed.close()
 
