@@ -164,7 +164,7 @@ class SyncWorker:
             self._thread.join(timeout)
 
     def nudge(self) -> None:
-        """Start the next cycle now (something was queued, or the server looked back)."""
+        """Start the next cycle now (something was queued), unless backing off after a failure."""
         self._wake.set()
 
     def wait_drained(self, timeout: float) -> bool:
@@ -194,7 +194,10 @@ class SyncWorker:
             with self._cycle:
                 self._cycles += 1
                 self._cycle.notify_all()
-            self._wake.wait(delay)
+            if self._failures:
+                self._stopping.wait(delay)  # a nudge does not cut a backoff short
+            else:
+                self._wake.wait(delay)
             self._wake.clear()
 
     def _backoff(self) -> float:
