@@ -279,6 +279,8 @@ class FrontDesk:
             if data is None:
                 raise
             return PropertyInfo.parse(data)
+        except ServerError as exc:
+            raise self._refusal(exc) from exc
         with self.store.transaction() as tx:
             tx.set_meta("property", data)
         return PropertyInfo.parse(data)
