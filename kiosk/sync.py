@@ -145,7 +145,7 @@ class SyncWorker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._cycle = threading.Condition()
-        self._cycles = 0
+        self._started = self._done = 0  # cycles begun and ended
         self._failures = 0
         self._next_heartbeat = 0.0
         self._thread: threading.Thread | None = None
@@ -168,16 +168,21 @@ class SyncWorker:
         self._wake.set()
 
     def wait_drained(self, timeout: float) -> bool:
-        """Wait until a whole cycle has run successfully with nothing left to push."""
+        """Start a cycle and wait until one that started after this call has succeeded with
+        nothing left to push (the payment journal included)."""
         with self._cycle:
-            return self._cycle.wait_for(self._drained, timeout)
-
-    def _drained(self) -> bool:
-        return self._cycles > 0 and self._failures == 0 and self.store.depth() == 0
+            after = self._started
+            self.nudge()
+            return self._cycle.wait_for(
+                lambda: self._done > after and self._failures == 0 and self.store.depth() == 0, timeout
+            )
 
     def _run(self) -> None:
         while not self._stopping.is_set():
             delay = self.pull_interval_s
+            with self._cycle:
+                self._started += 1
+                number = self._started
             try:
                 self.sync_once()
                 self._failures = 0
@@ -192,7 +197,7 @@ class SyncWorker:
                 delay = self._backoff()
                 self.link.report(False, f"sync error: {exc}")
             with self._cycle:
-                self._cycles += 1
+                self._done = number
                 self._cycle.notify_all()
             if self._failures:
                 self._stopping.wait(delay)  # a nudge does not cut a backoff short

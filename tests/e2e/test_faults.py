@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -180,3 +181,46 @@ def test_unknown_token_is_offline_with_the_reason(server, tmp_path):
             stranger.desk.property()
     finally:
         stranger.close()
+
+
+def test_payments_only_in_the_journal_are_handed_over_once(kiosk, db, tmp_path):
+    """A crash between the terminal's answer and the queueing leaves the payment in the journal."""
+    from drivers.payment.journal import PaymentJournal, ResolvedBy
+    from drivers.payment.model import PaymentRequest
+
+    [santoso] = kiosk.desk.search(surname="Santoso", arrival=BUSINESS_DATE)
+    journal = PaymentJournal(tmp_path / "payments.sqlite3")
+    kiosk.worker.journal = journal
+    for key, reference, outcome in [
+        ("pay-ok-000001", str(santoso.id), Outcome.APPROVED),
+        ("pay-declined-01", str(santoso.id), Outcome.DECLINED),
+        ("pay-no-booking-1", "walk-up", Outcome.APPROVED),
+    ]:
+        request = PaymentRequest(Operation.SALE, Money(123_00, "IDR"), reference, key)
+        journal.begin(request, "sim", None, False)
+        result = approved(santoso, 123_00, key)
+        journal.finish(key, replace(result, outcome=outcome).for_request(request), ResolvedBy.LIVE)
+    kiosk.worker.nudge()
+    assert kiosk.worker.wait_drained(10)
+    assert kiosk.store.dead_letters() == []
+    kiosk.worker.sweep_journal()  # a second look queues nothing new
+    assert kiosk.store.depth() == 0
+    assert [e.idempotency_key for e in journal.unacknowledged()] == ["pay-declined-01", "pay-no-booking-1"]
+    with db.session() as session:
+        amounts = [p.amount for p in session.query(Payment).filter_by(reservation_id=santoso.id)]
+    assert amounts.count(123_00) == 1
+
+
+def test_an_op_the_server_cannot_parse_is_found_and_set_aside(kiosk, db):
+    now = datetime.now(UTC)
+    with kiosk.store.transaction() as tx:
+        tx.audit(now, "guest", "before", "", "")
+        tx.enqueue(
+            "audit", "", {"actor": "guest", "action": "bad", "at": now.isoformat()}, now, op_id="short"
+        )
+        tx.audit(now, "guest", "after", "", "")
+    assert kiosk.worker.wait_drained(10)
+    [letter] = kiosk.store.dead_letters()
+    assert letter.op_id == "short" and "8 characters" in letter.reason
+    with db.session() as session:
+        assert {e.action for e in session.query(AuditEvent).filter_by(actor="guest")} == {"before", "after"}
