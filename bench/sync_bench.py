@@ -56,7 +56,7 @@ def kiosk(base: str, token: str, tmp: Path, name: str, timeout_s: float = 10) ->
     (tmp / f"{name}.token").write_text(token)
     settings = KioskSettings(
         server={"url": base, "token_file": str(tmp / f"{name}.token"), "timeout_s": timeout_s},
-        store={"path": str(tmp / f"{name}.sqlite3")},
+        store={"path": str(tmp / f"kiosk-{name}.sqlite3")},
     )
     store = Store(settings.store.path)
     worker = SyncWorker(store, ServerClient(settings), app_version="bench", batch_size=500)
@@ -198,7 +198,7 @@ def bench_outage(url: str, tmp: Path, ops: int, outage_s: float) -> tuple[float,
     while store.depth() < ops:
         queue_busy_ops(store, chunk, rng, start, timedelta(hours=1))
         time.sleep(max(0.0, (t_end - time.monotonic()) / 20))
-    server = Server(url)  # returns once /health answers
+    server = Server(url, server.port)  # back where the kiosk looks; returns once /health answers
     t0 = time.perf_counter()
     assert worker.link.wait_for(True, 120)
     contact = time.perf_counter() - t0
