@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "frontoffice.cli",
     "drivers.cli",
     "drivers.sim.terminal_cli",
+    "drivers.idscan.cli",
+    "kiosk.admin.cli",
 )
 
 

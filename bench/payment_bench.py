@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from drivers.money import Money  # noqa: E402
 from drivers.payment.drivers import ZvtTerminal  # noqa: E402
-from drivers.payment.model import Money  # noqa: E402
 
 BITS_PER_BYTE = 11  # start + 8 data + 2 stop
 

@@ -148,6 +148,7 @@ def load(
                     "description": "Room",
                     "amount": room,
                     "currency": "IDR",
+                    "business_date": TODAY,
                 },
                 {
                     "id": uuid.uuid4(),
@@ -156,6 +157,7 @@ def load(
                     "description": "Service",
                     "amount": service,
                     "currency": "IDR",
+                    "business_date": TODAY,
                 },
                 {
                     "id": uuid.uuid4(),
@@ -164,6 +166,7 @@ def load(
                     "description": "Tax",
                     "amount": money.apply_rate(room + service, 1000),
                     "currency": "IDR",
+                    "business_date": TODAY,
                 },
             ]
             if arrival == TODAY:

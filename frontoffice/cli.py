@@ -1,9 +1,12 @@
-"""Server commands: `server` (run, add-kiosk, revoke-kiosk, upgrade) and `demo-data`."""
+"""Server commands: `server` (run, add-kiosk, revoke-kiosk, add-staff, night-audit, report, upgrade)
+and `demo-data`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
+from datetime import date
 
 from frontoffice.settings import ServerSettings, load_settings
 
@@ -24,9 +27,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     revoke = actions.add_parser("revoke-kiosk", help="revoke a kiosk's token")
     revoke.add_argument("name")
     revoke.set_defaults(func=revoke_kiosk)
+    staff = actions.add_parser(
+        "add-staff", help="add a dashboard user or set a new password (asked for, or read from stdin)"
+    )
+    staff.add_argument("name")
+    staff.set_defaults(func=add_staff)
+    audit = actions.add_parser(
+        "night-audit", help="close the business date: no-shows, overstays, nights not yet charged"
+    )
+    audit.set_defaults(func=night_audit)
+    report = actions.add_parser("report", help="daily totals of a business date, for accounting")
+    report.add_argument("--date", required=True, type=date.fromisoformat, help="business date, YYYY-MM-DD")
+    report.add_argument("--format", choices=("csv", "json"), default="csv")
+    report.set_defaults(func=daily_report)
     upgrade = actions.add_parser("upgrade", help="upgrade the database schema and exit")
     upgrade.set_defaults(func=upgrade_only)
-    for p in (add, revoke, upgrade):
+    for p in (add, revoke, staff, audit, report, upgrade):
         _database_option(p)
 
     demo = sub.add_parser("demo-data", help="(re)create the demo hotel with arrivals today")
@@ -106,6 +122,68 @@ def revoke_kiosk(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return 1
     print(f"Kiosk {args.name!r} revoked.")
+    return 0
+
+
+def _property_or_exit(session):  # noqa: ANN001, ANN202 - lazy imports, as above
+    from frontoffice.services import demo
+
+    prop = demo.current_property(session)
+    if prop is None:
+        raise SystemExit("No property yet: run `python main.py demo-data` first.")
+    return prop
+
+
+def add_staff(args: argparse.Namespace) -> int:
+    from frontoffice.services import staff
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"New password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("The passwords differ; nothing changed.", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    db = _database(args)
+    try:
+        with db.session(write=True) as session:
+            staff.set_password(session, _property_or_exit(session), args.name, password)
+    except ValueError as exc:
+        print(f"{exc}; nothing changed.", file=sys.stderr)
+        return 1
+    print(f"Staff user {args.name!r} can log in to the dashboard (its other sessions ended).")
+    return 0
+
+
+def night_audit(args: argparse.Namespace) -> int:
+    from frontoffice.models.base import utcnow
+    from frontoffice.services import money, nightaudit
+    from frontoffice.services.errors import DomainError
+
+    db = _database(args)
+    try:
+        with db.session(write=True) as session:
+            result = nightaudit.run(session, _property_or_exit(session).id, "cli:night-audit", utcnow())
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"Closed {result.closed}; business date is now {result.business_date}.")
+    print(f"  no-shows:  {len(result.no_shows)} {' '.join(result.no_shows)}".rstrip())
+    print(f"  overstays: {len(result.overstays)} {' '.join(result.overstays)}".rstrip())
+    amount = money.display(result.amount_posted, result.currency)
+    print(f"  nights posted: {result.nights_posted} ({amount})")
+    return 0
+
+
+def daily_report(args: argparse.Namespace) -> int:
+    from frontoffice.models.base import utcnow
+    from frontoffice.services import reports
+
+    db = _database(args)
+    with db.session() as session:
+        report = reports.daily(session, _property_or_exit(session), args.date, utcnow())
+    text = reports.to_csv(report) if args.format == "csv" else report.model_dump_json(indent=2) + "\n"
+    sys.stdout.write(text)
     return 0
 
 

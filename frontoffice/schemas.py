@@ -181,6 +181,8 @@ class PaymentIn(In):
     auth_code: Annotated[str, Field(max_length=16)] = ""
     terminal_id: Annotated[str, Field(max_length=16)] = ""
     terminal_ref: Annotated[str, Field(max_length=32)] = ""
+    # Why staff should look at this payment (e.g. settled by reconciliation after a crash).
+    review_reason: Text = ""
 
 
 class PaymentOut(Out):
@@ -258,6 +260,9 @@ class WalkInIn(In):
     guest: WalkInGuestIn
     # The total the guest was shown; a different current price is refused, never charged.
     expected_total: MinorUnits
+    # The terminal's payment for the stay (a sale) or its deposit (a pre-authorisation), committed
+    # with the booking and the room: all three are written, or nothing is.
+    payment: PaymentIn | None = None
 
 
 # --- sync ---------------------------------------------------------------------------------------
@@ -329,3 +334,29 @@ class ErrorOut(BaseModel):
     error: str
     message: str
     detail: Any = None
+
+
+# --- back office --------------------------------------------------------------------------------
+
+
+class TotalLine(BaseModel):
+    """One figure of the daily totals: integer minor units of ``currency``, never a float."""
+
+    section: str
+    key: str
+    currency: str
+    count: int
+    amount: int
+
+
+class ScopeTotals(BaseModel):
+    scope: str  # "property", "kiosk:<name>" or "desk" (not sold at a kiosk)
+    lines: list[TotalLine]
+
+
+class DailyReportOut(BaseModel):
+    property: str
+    business_date: date
+    currency: str
+    generated_at: datetime
+    scopes: list[ScopeTotals]

@@ -60,6 +60,7 @@ class KioskApp(App):
         self.client = ServerClient(settings)
         self.status = StatusScreen()
         self.connected = threading.Event()
+        self.settled = threading.Event()  # the first answer (or failure) is on screen
         self.title = f"Sambut kiosk — {settings.kiosk.name}"
 
     def build(self) -> StatusScreen:
@@ -88,10 +89,12 @@ class KioskApp(App):
             f"Business date {prop['business_date']} · {prop['timezone']} · {prop['currency']}"
         )
         self.connected.set()
+        self.settled.set()
 
     def _show_offline(self, error: ServerError) -> None:
         self.status.title = "The front office cannot be reached"
         self.status.detail = f"{error} — trying again in {RETRY_S:.0f} s"
+        self.settled.set()
         Clock.schedule_once(lambda _dt: self._check_server(), RETRY_S)
 
     def on_stop(self) -> None:

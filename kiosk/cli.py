@@ -47,9 +47,9 @@ def run_dev(args: argparse.Namespace) -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from kiosk.devstack import local_server
+    from kiosk.devstack import local_server, simulators
 
-    with local_server(settings):
+    with local_server(settings), simulators(settings):
         _start_app(settings)
     return 0
 

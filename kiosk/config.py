@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from drivers import registry
+from kiosk.admin.credentials import Role, check_hash_format
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "config" / "kiosk.toml"
@@ -58,6 +59,38 @@ class SyncSection(_Section):
     backoff_max_s: float = Field(15.0, gt=0, le=600)
 
 
+ScryptHash = Annotated[str, AfterValidator(check_hash_format)]
+
+
+class BadgeEntry(_Section):
+    name: str = Field(min_length=1, max_length=64)
+    role: Role
+    uid_hash: ScryptHash
+
+
+class AdminSection(_Section):
+    """Staff and technician mode. PINs and badges are scrypt hashes: `python main.py admin --help`."""
+
+    gesture_corner: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = "top-left"
+    gesture_hold_s: float = Field(3.0, ge=1, le=30)
+    gesture_size: float = Field(0.1, gt=0, le=0.5)  # the corner square, as a share of the shorter side
+    idle_timeout_s: float = Field(120.0, ge=15, le=3600)
+    max_failures: int = Field(5, ge=1, le=20)
+    lockout_s: float = Field(300.0, ge=10, le=3600)
+    badge_needs_pin: bool = True
+    pins: dict[Role, list[ScryptHash]] = Field(default_factory=dict)
+    badge_salt: str = ""
+    badges: list[BadgeEntry] = Field(default_factory=list)
+    audit_path: Path = Path("var/admin-audit.jsonl")
+    state_path: Path = Path("var/admin-state.json")
+
+    @model_validator(mode="after")
+    def _badges_need_salt(self) -> AdminSection:
+        if self.badges and not self.badge_salt:
+            raise ValueError("badges need badge_salt")
+        return self
+
+
 class DeviceSection(_Section):
     kind: str
     driver: str
@@ -86,6 +119,7 @@ class KioskSettings(BaseSettings):
     server: ServerSection = Field(default_factory=ServerSection)
     store: StoreSection = Field(default_factory=StoreSection)
     sync: SyncSection = Field(default_factory=SyncSection)
+    admin: AdminSection = Field(default_factory=AdminSection)
     devices: dict[str, DeviceSection] = Field(default_factory=dict)
 
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 from kiosk.config import ROOT, KioskSettings
 
@@ -12,6 +13,7 @@ def prepare(settings: KioskSettings) -> None:
     # Kivy would otherwise parse our command line and write its config to the home folder.
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_HOME", str(ROOT / "var" / "kivy"))
+    Path(os.environ["KIVY_HOME"]).mkdir(parents=True, exist_ok=True)  # Kivy makes only the last level
     # Kivy logs through Python's logging and leaves stderr alone (tracebacks stay visible).
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     logging.getLogger("kivy").setLevel(logging.WARNING)
@@ -24,4 +26,5 @@ def prepare(settings: KioskSettings) -> None:
     Config.set("graphics", "show_cursor", "1" if k.show_cursor else "0")
     Config.set("graphics", "rotation", str(k.rotation))
     Config.set("input", "mouse", "mouse,multitouch_on_demand")
+    Config.set("kivy", "log_level", "warning")
     Config.set("kivy", "exit_on_escape", "0" if k.fullscreen else "1")

@@ -13,8 +13,8 @@ from kivy.uix.widget import Widget
 from kiosk.app import KioskApp
 from kiosk.config import KioskSettings
 
-# Longest wait for a screen to settle before it is photographed anyway.
-SETTLE_S = 10.0
+# Longest wait for a screen to settle before it is photographed anyway (a loaded CI machine is slow).
+SETTLE_S = 60.0
 
 
 def run(settings: KioskSettings, outdir: Path) -> list[Path]:
@@ -33,7 +33,7 @@ def run(settings: KioskSettings, outdir: Path) -> list[Path]:
     def poll(dt: float) -> None:
         nonlocal waited
         waited += dt
-        if not app.connected.is_set() and waited < SETTLE_S:
+        if not app.settled.is_set() and waited < SETTLE_S:
             return
         Clock.unschedule(poll)
         # One more frame so the new text is drawn before the picture is taken.

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Makes the machine ready for the test suite: Debian packages for the UI tests (Xvfb, Mesa GL)
+# Makes the machine ready for the test suite: Debian packages for the UI tests (Xvfb, Mesa GL),
+# Chromium for the dashboard tests (Playwright drives Debian's build; no browser download)
 # and a reachable PostgreSQL for the server tests.
 #   --check          install what is missing (as root) or print the exact apt-get line, start PostgreSQL
 #   --run CMD ...    run CMD under a virtual screen
 set -euo pipefail
 
-DEB_PACKAGES=(xvfb xauth libgl1-mesa-dri libgl1 libegl1 libmtdev1 postgresql-client)
+DEB_PACKAGES=(xvfb xauth libgl1-mesa-dri libgl1 libegl1 libmtdev1 postgresql-client chromium)
 PG_HOST=127.0.0.1
 PG_PORT=5432
 

@@ -11,10 +11,10 @@ import serial
 from pydantic import Field, model_validator
 
 from drivers.base import DeviceError, DeviceFailureError, DeviceOfflineError, DeviceOptions, NoHardwareError
+from drivers.money import Money
 from drivers.payment.messages import display_text, result_meaning
 from drivers.payment.model import (
     DisplayText,
-    Money,
     Operation,
     Outcome,
     PaymentRequest,

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from drivers.payment.model import Money, Operation, PaymentRequest, PaymentResult
+from drivers.money import Money
+from drivers.payment.model import Operation, PaymentRequest, PaymentResult
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS payment (

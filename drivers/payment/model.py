@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from drivers.money import Money
 from drivers.payment.cardmask import mask_pan, redact_text
 from drivers.payment.messages import GuestMessage, guest_message_for, guest_text
-
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in integer minor units of an ISO 4217 currency (IDR 150000.00 -> 15000000 'IDR')."""
-
-    minor: int
-    currency: str
-
-    def __post_init__(self) -> None:
-        if type(self.minor) is not int:
-            raise TypeError(f"amount must be an int of minor units, not {type(self.minor).__name__}")
-        if self.minor < 0:
-            raise ValueError("amount must not be negative")
-        if not _CURRENCY.match(self.currency):
-            raise ValueError(f"currency must be an ISO 4217 code, not {self.currency!r}")
 
 
 class Operation(enum.StrEnum):

@@ -27,9 +27,9 @@ from typing import TypeVar
 from pydantic import Field
 
 from drivers.base import Device, DeviceError, DeviceOptions, HealthReport
+from drivers.money import Money
 from drivers.payment.journal import JournalEntry, PaymentJournal, ResolvedBy
 from drivers.payment.model import (
-    Money,
     Operation,
     Outcome,
     PaymentRequest,

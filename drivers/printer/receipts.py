@@ -1,4 +1,5 @@
-"""The receipts the kiosk prints, as documents: check-in, payment, and the technician's test page.
+"""The receipts the kiosk prints, as documents: check-in, payment, the day's totals for staff, and the
+technician's test page.
 
 Labels are plain English msgids passed through ``translate`` (the kiosk hands in its gettext for
 the guest's language); amounts, dates and times are formatted with Babel for ``locale``.
@@ -10,12 +11,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal
 
 from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_currency, get_currency_precision
 from PIL import Image
 
+from drivers.money import Money, format_money
 from drivers.printer.document import (
     Barcode,
     Cut,
@@ -35,32 +35,12 @@ Translate = Callable[[str], str]
 
 # CLDR's currency spacing: a space between a letter symbol and the digits ("Rp 1.250.000,00",
 # "IDR 1,250,000.00"); Babel's format_currency leaves it out.
-_CURRENCY_SPACING = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 # More than four digits in a row (spaces allowed) could be a card number.
 _CARD_DIGITS = re.compile(r"\d(?:[ -]?\d){4,}")
 
 
 def _identity(msgid: str) -> str:
     return msgid
-
-
-@dataclass(frozen=True)
-class Money:
-    """An amount in integer minor units of an ISO 4217 currency (IDR 1,250,000.00 = 125000000)."""
-
-    minor: int
-    currency: str
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.minor, int) or isinstance(self.minor, bool):
-            raise TypeError(f"Money.minor must be an int of minor units, not {self.minor!r}")
-        if not re.fullmatch(r"[A-Z]{3}", self.currency):
-            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
-
-
-def format_money(money: Money, locale: str) -> str:
-    amount = Decimal(money.minor).scaleb(-get_currency_precision(money.currency))
-    return _CURRENCY_SPACING.sub(" ", format_currency(amount, money.currency, locale=locale))
 
 
 @dataclass(frozen=True)
@@ -171,6 +151,68 @@ def payment_receipt(
     elements += payment_section(payment, locale, translate)
     elements += [Separator(), _issued(issued_at, locale, translate), Cut()]
     return Receipt(tuple(elements), kind="payment")
+
+
+@dataclass(frozen=True)
+class DayTotal:
+    """One line of the end-of-day report: card payments of one method in one currency."""
+
+    method: str  # the card brand as the terminal named it ("VISA"), or "card" when it did not
+    currency: str
+    count: int
+    sales_minor: int  # sales and captures
+    refunds_count: int
+    refunds_minor: int  # refunds and reversals
+
+    @property
+    def net_minor(self) -> int:
+        return self.sales_minor - self.refunds_minor
+
+
+def _signed(minor: int, currency: str, locale: str) -> str:
+    text = format_money(Money(abs(minor), currency), locale)
+    return f"-{text}" if minor < 0 else text
+
+
+def end_of_day_receipt(
+    *,
+    hotel_name: str,
+    kiosk_name: str,
+    business_date: date,
+    totals: Sequence[DayTotal],
+    terminal_outcome: str,
+    issued_at: datetime,
+    locale: str = "en",
+    translate: Translate = _identity,
+) -> Receipt:
+    """The day's card payments per method and currency, like a cash register's daily report."""
+    _ = translate
+    elements: list[Element] = [
+        Title(hotel_name),
+        Text(_("End of day"), align="center"),
+        Row(_("Kiosk"), kiosk_name),
+        Row(_("Business date"), format_date(business_date, "medium", locale=locale)),
+        Row(_("Card terminal"), terminal_outcome),
+        Separator(),
+    ]
+    for total in totals:
+        elements += [
+            Text(f"{total.method} ({total.currency})", bold=True),
+            Row(
+                _("Payments: {count}").format(count=total.count),
+                _signed(total.sales_minor, total.currency, locale),
+            ),
+            Row(
+                _("Refunds: {count}").format(count=total.refunds_count),
+                _signed(-total.refunds_minor, total.currency, locale),
+            ),
+            Row(_("Net"), _signed(total.net_minor, total.currency, locale), bold=True),
+            Separator("."),
+        ]
+    if not totals:
+        elements.append(Text(_("No card payments"), align="center"))
+    elements += [Separator(), _issued(issued_at, locale, translate), Cut()]
+    return Receipt(tuple(elements), kind="end_of_day")
 
 
 def build_test_page(device_name: str, driver: str, profile: PrinterProfile) -> Receipt:

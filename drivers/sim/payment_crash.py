@@ -20,9 +20,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drivers.money import Money
 from drivers.payment.drivers import ZvtTerminal
 from drivers.payment.journal import EntryState, PaymentJournal, ResolvedBy
-from drivers.payment.model import Money, Outcome
+from drivers.payment.model import Outcome
 from drivers.sim.zvt_terminal import TcpSimServer, ZvtTerminalSim
 
 ROOT = Path(__file__).resolve().parents[2]

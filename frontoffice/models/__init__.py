@@ -1,5 +1,6 @@
 """Every table of the front-office database; importing this module registers them all."""
 
+from frontoffice.models.backoffice import NightAudit, StaffUser
 from frontoffice.models.base import Base
 from frontoffice.models.folio import Charge, ChargeType, Payment, PaymentKind
 from frontoffice.models.kiosk import AssistanceRequest, AuditEvent, Kiosk, KioskHeartbeat
@@ -20,6 +21,7 @@ __all__ = [
     "Housekeeping",
     "Kiosk",
     "KioskHeartbeat",
+    "NightAudit",
     "Occupancy",
     "Payment",
     "PaymentKind",
@@ -31,4 +33,5 @@ __all__ = [
     "Room",
     "RoomNight",
     "RoomType",
+    "StaffUser",
 ]

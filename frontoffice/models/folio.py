@@ -29,6 +29,10 @@ class Charge(Base):
     night: Mapped[date | None] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    # The business date it was posted on (booking, or a night audit) and the kiosk that sold it:
+    # what the daily totals group by.
+    business_date: Mapped[date] = mapped_column(Date, index=True)
+    kiosk_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("kiosk.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -60,3 +64,7 @@ class Payment(Base):
     terminal_ref: Mapped[str] = mapped_column(String(32), default="")  # trace / receipt number
     business_date: Mapped[date] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by the kiosk when staff must look at it (e.g. reconciled after a crash); cleared by review.
+    review_reason: Mapped[str] = mapped_column(String(200), default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[str] = mapped_column(String(80), default="")

@@ -28,8 +28,18 @@ def new_confirmation_code(session: Session, prop: Property) -> str:
             return code
 
 
-def post_stay_charges(session: Session, prop: Property, reservation: Reservation, quote: money.Quote) -> None:
-    """The stay is priced when booked: one room charge per night, then service and tax."""
+def post_stay_charges(
+    session: Session,
+    prop: Property,
+    reservation: Reservation,
+    quote: money.Quote,
+    kiosk_id: uuid.UUID | None = None,
+) -> None:
+    """The stay is priced when booked: one room charge per night, then service and tax.
+
+    The night audit posts nights added later (an overstay) through here too, one at a time.
+    """
+    posted = {"business_date": prop.business_date, "kiosk_id": kiosk_id, "currency": prop.currency}
     for night, amount in quote.nights:
         session.add(
             Charge(
@@ -38,7 +48,7 @@ def post_stay_charges(session: Session, prop: Property, reservation: Reservation
                 description=reservation.room_type.name,
                 night=night,
                 amount=amount,
-                currency=prop.currency,
+                **posted,
             )
         )
     for kind, amount, label in (
@@ -47,13 +57,7 @@ def post_stay_charges(session: Session, prop: Property, reservation: Reservation
     ):
         if amount:
             session.add(
-                Charge(
-                    reservation_id=reservation.id,
-                    type=kind,
-                    description=label,
-                    amount=amount,
-                    currency=prop.currency,
-                )
+                Charge(reservation_id=reservation.id, type=kind, description=label, amount=amount, **posted)
             )
 
 
@@ -71,6 +75,7 @@ def create_reservation(
     source: str = "desk",
     confirmation_code: str | None = None,
     reservation_id: uuid.UUID | None = None,
+    kiosk_id: uuid.UUID | None = None,
 ) -> Reservation:
     reservation = Reservation(
         id=reservation_id or uuid.uuid4(),
@@ -87,6 +92,7 @@ def create_reservation(
     )
     session.add(reservation)
     session.flush()
-    post_stay_charges(session, prop, reservation, money.quote(session, prop, room_type, arrival, departure))
+    quote = money.quote(session, prop, room_type, arrival, departure)
+    post_stay_charges(session, prop, reservation, quote, kiosk_id)
     changes.record(session, prop.id, changes.RESERVATION, reservation.id)
     return reservation

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
+from babel.numbers import get_currency_precision
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,3 +52,14 @@ def quote(session: Session, prop: Property, room_type: RoomType, arrival: date, 
     service = apply_rate(room, prop.service_rate_bp)
     tax = apply_rate(room + service, prop.tax_rate_bp)
     return Quote(prop.currency, nights, room, service, tax)
+
+
+@functools.cache
+def exponent(currency: str) -> int:
+    """ISO 4217 minor-unit digits (IDR 2, USD 2, JPY 0), from Babel's CLDR data."""
+    return get_currency_precision(currency)
+
+
+def display(amount: int, currency: str) -> str:
+    """For people only (pages, console): "IDR 850,000.00". Data keeps integer minor units."""
+    return f"{currency} {Decimal(amount).scaleb(-exponent(currency)):,.{exponent(currency)}f}"

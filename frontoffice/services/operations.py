@@ -80,7 +80,11 @@ def payment(session: Session, caller: Caller, op: PaymentOp, key: str) -> dict[s
 
 
 def walk_in(session: Session, caller: Caller, op: WalkInIn, key: str) -> dict[str, Any]:
-    reservation = walkin.create_walkin(session, caller.property, op, source="kiosk")
+    if op.payment is not None:
+        walkin.check_payment(op.payment, op.expected_total)
+    reservation = walkin.create_walkin(session, caller.property, op, source="kiosk", kiosk_id=caller.kiosk.id)
+    if op.payment is not None:  # in the same transaction: booking, room and payment, or none
+        payments.record_payment(session, caller.property, caller.kiosk, reservation, op.payment, key)
     audit.record(
         session,
         caller.property.id,

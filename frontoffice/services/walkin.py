@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from frontoffice.models import (
     Guest,
     Housekeeping,
     Occupancy,
+    PaymentKind,
     Property,
     Reservation,
     ReservationStatus,
@@ -19,7 +21,7 @@ from frontoffice.models import (
     RoomNight,
     RoomType,
 )
-from frontoffice.schemas import AvailabilityOut, NightRate, OfferOut, RoomTypeOut, WalkInIn
+from frontoffice.schemas import AvailabilityOut, NightRate, OfferOut, PaymentIn, RoomTypeOut, WalkInIn
 from frontoffice.services import booking, money, rooms
 from frontoffice.services.errors import Conflict, Invalid
 
@@ -108,7 +110,19 @@ def availability(
     return AvailabilityOut(arrival=arrival, departure=departure, offers=offers)
 
 
-def create_walkin(session: Session, prop: Property, data: WalkInIn, source: str) -> Reservation:
+def check_payment(payment: PaymentIn, total: int) -> None:
+    """A new stay is paid (a sale of at most its price) or secured (a pre-authorisation)."""
+    if payment.kind not in (PaymentKind.SALE, PaymentKind.PREAUTH):
+        raise Invalid(
+            "a walk-in is paid by a sale or secured by a pre-authorisation", code="bad_payment_kind"
+        )
+    if payment.kind is PaymentKind.SALE and payment.amount > total:
+        raise Invalid("the payment is more than the stay costs", code="overpayment", total=total)
+
+
+def create_walkin(
+    session: Session, prop: Property, data: WalkInIn, source: str, kiosk_id: uuid.UUID | None = None
+) -> Reservation:
     if session.get(Reservation, data.id) is not None:
         raise Conflict("this booking id was already used", code="reservation_id_reused")
     room_type = session.scalars(
@@ -138,6 +152,7 @@ def create_walkin(session: Session, prop: Property, data: WalkInIn, source: str)
         children=data.children,
         source=source,
         reservation_id=data.id,
+        kiosk_id=kiosk_id,
     )
     try:
         rooms.assign_room(session, reservation)

@@ -3,7 +3,8 @@
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from drivers.printer.receipts import CardPayment, Money, checkin_receipt, payment_receipt
+from drivers.money import Money
+from drivers.printer.receipts import CardPayment, checkin_receipt, payment_receipt
 
 QR_PAYLOAD = "https://sambut.example/k/SMB-7K2Q9X?t=7f3a9c2e5b1d"
 

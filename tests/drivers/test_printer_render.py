@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from drivers.money import Money, format_money
 from drivers.printer.document import QRCode, Receipt, Row, Text
 from drivers.printer.profiles import PROFILE_58MM, PROFILE_80MM
-from drivers.printer.receipts import CardPayment, Money, format_money
+from drivers.printer.receipts import CardPayment
 from drivers.printer.render import render
 from drivers.printer.text import PrintableText
 from drivers.sim.printer import VirtualPrinter

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from drivers.base import DataEvent
-from drivers.payment.model import Money, Outcome
+from drivers.money import Money
+from drivers.payment.model import Outcome
 from drivers.sim.zvt_terminal import TEST_CARDS
 from tests.drivers.zvt_rig import make_rig
 

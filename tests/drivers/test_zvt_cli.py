@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from drivers.money import Money
 from drivers.payment.drivers import ZvtTerminal
-from drivers.payment.model import Money
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(60)

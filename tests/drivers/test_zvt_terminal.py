@@ -4,12 +4,12 @@ over TCP and over a real pty pair (pyserial on the slave side)."""
 import pytest
 
 from drivers.base import Health
+from drivers.money import Money
 from drivers.payment.drivers import ZvtTerminal
 from drivers.payment.journal import EntryState, PaymentJournal, ResolvedBy
 from drivers.payment.messages import GuestMessage
 from drivers.payment.model import (
     DisplayText,
-    Money,
     Operation,
     Outcome,
     PaymentRequest,

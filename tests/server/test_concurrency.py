@@ -1,14 +1,15 @@
-"""Race-free room assignment: 20 kiosks at once, 10 clean vacant rooms -> 10 rooms, no room twice."""
+"""Races: 20 kiosks at once for 10 clean vacant rooms; one payment sent 20 times; two kiosks, one room."""
 
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import func, select
 
-from frontoffice.models import RoomNight
-from frontoffice.services import kiosks
+from frontoffice.models import Charge, Guest, Payment, ProcessedOp, Reservation, RoomNight
+from frontoffice.services import kiosks, money
 from tests.server.factories import small_hotel
 from tests.server.helpers import card_payment
 from tests.server.live import live_server
@@ -72,3 +73,43 @@ def test_the_same_payment_sent_twenty_times_at_once_is_recorded_once(db):
         assert len({r.json()["id"] for r in responses}) == 1
         with httpx.Client(base_url=base, headers=headers) as c:
             assert c.get(f"/api/v1/reservations/{ids[0]}/folio").json()["paid"] == 1000
+
+
+def test_two_kiosks_sell_the_last_room_at_once(db):
+    """One walk-in gets the room and its payment; the other a clear sold_out and nothing written."""
+    with db.session(write=True) as session:
+        prop, _ = small_hotel(session, code="LAST", rooms=1, arrivals=0)
+        tokens = [kiosks.add_kiosk(session, prop, name)[1] for name in ("k1", "k2")]
+        total = money.quote(
+            session, prop, prop.room_types[0], prop.business_date, prop.business_date + timedelta(days=1)
+        ).total
+    bodies = [
+        {
+            "id": str(uuid.uuid4()),
+            "room_type": "STD",
+            "nights": 1,
+            "guest": {"surname": f"Walker{i}"},
+            "expected_total": total,
+            "payment": card_payment(total, currency="IDR"),
+        }
+        for i in range(2)
+    ]
+    with live_server(db) as base:
+
+        def sell(i):
+            headers = {"Authorization": f"Bearer {tokens[i]}", "Idempotency-Key": f"walk-{uuid.uuid4()}"}
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
+                return c.post("/api/v1/walk-ins", json=bodies[i])
+
+        responses = _all_at_once(2, sell)
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    won = next(r.json() for r in responses if r.status_code == 201)
+    lost = next(r.json() for r in responses if r.status_code == 409)
+    assert lost["error"] == "sold_out" and won["balance"] == 0 and won["room"]["number"] == "100"
+    with db.session() as session:
+        assert session.scalars(select(Reservation.id)).all() == [uuid.UUID(won["id"])]
+        assert session.scalar(select(func.count()).select_from(Guest)) == 1
+        assert session.scalars(select(Payment.reservation_id)).all() == [uuid.UUID(won["id"])]
+        assert set(session.scalars(select(Charge.reservation_id))) == {uuid.UUID(won["id"])}
+        assert session.scalar(select(func.count()).select_from(RoomNight)) == 1
+        assert session.scalar(select(func.count()).select_from(ProcessedOp)) == 1

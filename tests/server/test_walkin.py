@@ -3,6 +3,7 @@
 import uuid
 
 from tests.server.conftest import idem
+from tests.server.helpers import card_payment
 
 
 def _walkin(offer, **change):
@@ -75,3 +76,32 @@ def test_bad_walk_ins_are_4xx(client):
         assert res.status_code == code, change
     res = client.post("/api/v1/walk-ins", json=_walkin(offer, adults=3, room_type="STD"), headers=idem())
     assert res.status_code == 422 and res.json()["error"] == "too_many_guests"
+
+
+def test_walk_in_with_its_payment_in_one_request(client):
+    offer = next(o for o in client.get("/api/v1/availability").json()["offers"] if o["ready_now"])
+    res = client.post(
+        "/api/v1/walk-ins", json=_walkin(offer, payment=card_payment(offer["total"])), headers=idem()
+    )
+    assert res.status_code == 201, res.text
+    assert res.json()["paid"] == offer["total"] and res.json()["balance"] == 0 and res.json()["room"]
+    deposit = _walkin(offer, payment=card_payment(50_000_000, kind="preauth"))
+    held = client.post("/api/v1/walk-ins", json=deposit, headers=idem()).json()
+    assert held["deposit_held"] == 50_000_000 and held["balance"] == offer["total"]
+
+
+def test_a_refused_payment_books_nothing(client):
+    offer = next(o for o in client.get("/api/v1/availability").json()["offers"] if o["ready_now"])
+    for payment, code in [
+        (card_payment(offer["total"] + 1), "overpayment"),
+        (card_payment(offer["total"], kind="refund"), "bad_payment_kind"),
+        (card_payment(offer["total"], currency="USD"), "wrong_currency"),
+    ]:
+        body = _walkin(offer, payment=payment)
+        res = client.post("/api/v1/walk-ins", json=body, headers=idem())
+        assert res.status_code == 422 and res.json()["error"] == code
+        assert client.get(f"/api/v1/reservations/{body['id']}").status_code == 404
+    after = next(
+        o for o in client.get("/api/v1/availability").json()["offers"] if o["room_type"] == offer["room_type"]
+    )
+    assert after["ready_now"] == offer["ready_now"]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drivers.payment.model import Money
+from drivers.money import Money
 from drivers.payment.zvt import commands as cmd
 from drivers.payment.zvt.codec import (
     BMP_FORMATS,

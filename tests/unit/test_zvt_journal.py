@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
+from drivers.money import Money
 from drivers.payment.cardmask import mask_pan, redact_text
 from drivers.payment.journal import EntryState, JournalError, PaymentJournal, ResolvedBy
 from drivers.payment.messages import GUEST_TEXTS, GuestMessage, guest_message_for, result_meaning
 from drivers.payment.model import (
     DisplayText,
-    Money,
     Operation,
     Outcome,
     PaymentRequest,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from drivers.money import Money
 from drivers.payment.cardmask import mask_pan
-from drivers.payment.model import Money
 from drivers.payment.zvt.codec import (
     Apdu,
     Tlv,

@@ -1,0 +1,255 @@
+"""What the staff dashboard shows and the few things staff do there (resolve, review)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from frontoffice.models import (
+    AssistanceRequest,
+    DeadLetter,
+    Guest,
+    Kiosk,
+    NightAudit,
+    Payment,
+    Property,
+    Reservation,
+    ReservationStatus,
+    Room,
+    RoomType,
+)
+from frontoffice.models.base import utcnow
+from frontoffice.services import audit, folio
+from frontoffice.services.errors import NotFound
+
+# A kiosk unheard of for longer than this is shown as silent (it beats every minute or so).
+SILENT_AFTER = timedelta(minutes=5)
+ARRIVING = (ReservationStatus.CONFIRMED, ReservationStatus.CHECKED_IN)
+GONE_OR_GOING = (ReservationStatus.CHECKED_IN, ReservationStatus.CHECKED_OUT)
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    """One line of the front-desk lists: plain values, so a page of 500 renders quickly."""
+
+    code: str
+    guest: str
+    room: str
+    room_type: str
+    arrival: date
+    departure: date
+    status: ReservationStatus
+    checked_in_at: datetime | None
+    checked_in_by: str
+    balance: int
+
+
+def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> list[Stay]:
+    """Stays of the property matching ``where``, by room, with their balances: one query."""
+    rows = session.execute(
+        select(
+            Reservation.confirmation_code,
+            Guest.given_names,
+            Guest.surname,
+            Room.number,
+            RoomType.code,
+            Reservation.arrival,
+            Reservation.departure,
+            Reservation.status,
+            Reservation.checked_in_at,
+            Reservation.checked_in_by,
+            folio.balance_of(Reservation.id),
+        )
+        .join(Guest, Guest.id == Reservation.guest_id)
+        .join(RoomType, RoomType.id == Reservation.room_type_id)
+        .outerjoin(Room, Room.id == Reservation.room_id)
+        .where(Reservation.property_id == prop.id, *where)
+        .order_by(Room.number.is_(None), Room.number, Guest.surname)  # no room yet: last, on both DBs
+    ).all()
+    return [
+        Stay(
+            code, f"{given} {surname}".strip(), room or "", kind, arrive, leave, status, at, by, int(balance)
+        )
+        for code, given, surname, room, kind, arrive, leave, status, at, by, balance in rows
+    ]
+
+
+def arrivals_and_departures(session: Session, prop: Property) -> tuple[list[Stay], list[Stay]]:
+    """Today's arrivals (still to come or already in) and departures (still here or gone)."""
+    day = prop.business_date
+    stays = _stays(
+        session,
+        prop,
+        Reservation.status.in_(ARRIVING + GONE_OR_GOING),
+        or_(Reservation.arrival == day, Reservation.departure == day),
+    )
+    arrivals = [s for s in stays if s.arrival == day and s.status in ARRIVING]
+    departures = [s for s in stays if s.departure == day and s.status in GONE_OR_GOING]
+    return arrivals, departures
+
+
+def in_house(session: Session, prop: Property) -> list[Stay]:
+    return _stays(session, prop, Reservation.status == ReservationStatus.CHECKED_IN)
+
+
+@dataclass(frozen=True)
+class DeviceState:
+    name: str
+    health: str  # ok, faulty or unknown: "could not tell" is never shown as fine
+    paper: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class KioskState:
+    kiosk: Kiosk
+    silent: bool
+    devices: list[DeviceState]
+
+
+def _device(name: str, report: dict[str, Any]) -> DeviceState:
+    health = report.get("health")
+    return DeviceState(
+        name=name,
+        health=health if health in ("ok", "faulty") else "unknown",
+        paper=str(report.get("paper", "")),
+        detail=str(report.get("detail", report.get("error", ""))),
+    )
+
+
+def kiosks(session: Session, prop: Property, now: datetime) -> list[KioskState]:
+    rows = session.scalars(select(Kiosk).where(Kiosk.property_id == prop.id).order_by(Kiosk.name))
+    return [
+        KioskState(
+            kiosk=k,
+            silent=k.last_seen_at is None or now - k.last_seen_at > SILENT_AFTER,
+            devices=[_device(name, report) for name, report in sorted((k.devices or {}).items())],
+        )
+        for k in rows
+        if k.revoked_at is None
+    ]
+
+
+def open_assistance(
+    session: Session, prop: Property
+) -> list[tuple[AssistanceRequest, str, Reservation | None]]:
+    rows = session.execute(
+        select(AssistanceRequest, Kiosk.name, Reservation)
+        .join(Kiosk, Kiosk.id == AssistanceRequest.kiosk_id)
+        .outerjoin(Reservation, Reservation.id == AssistanceRequest.reservation_id)
+        .where(AssistanceRequest.property_id == prop.id, AssistanceRequest.resolved_at.is_(None))
+        .order_by(AssistanceRequest.created_at)
+    ).all()
+    return [(a, name, r) for a, name, r in rows]
+
+
+def open_dead_letters(session: Session, prop: Property) -> list[tuple[DeadLetter, str]]:
+    rows = session.execute(
+        select(DeadLetter, Kiosk.name)
+        .join(Kiosk, Kiosk.id == DeadLetter.kiosk_id)
+        .where(Kiosk.property_id == prop.id, DeadLetter.resolved_at.is_(None))
+        .order_by(DeadLetter.created_at)
+    ).all()
+    return [(d, name) for d, name in rows]
+
+
+def payments_to_review(session: Session, prop: Property) -> list[tuple[Payment, Reservation, str]]:
+    rows = session.execute(
+        select(Payment, Reservation, Kiosk.name)
+        .join(Reservation, Reservation.id == Payment.reservation_id)
+        .outerjoin(Kiosk, Kiosk.id == Payment.kiosk_id)
+        .where(Reservation.property_id == prop.id, Payment.review_reason != "", Payment.reviewed_at.is_(None))
+        .order_by(Payment.created_at)
+    ).all()
+    return [(p, r, name or "desk") for p, r, name in rows]
+
+
+@dataclass(frozen=True)
+class Counts:
+    assistance: int
+    dead_letters: int
+    payments: int
+
+
+def counts(session: Session, prop: Property) -> Counts:
+    """What waits for staff, for the navigation bar: one round trip."""
+    assistance = (
+        select(func.count())
+        .where(AssistanceRequest.property_id == prop.id, AssistanceRequest.resolved_at.is_(None))
+        .scalar_subquery()
+    )
+    dead = (
+        select(func.count())
+        .select_from(DeadLetter)
+        .join(Kiosk, Kiosk.id == DeadLetter.kiosk_id)
+        .where(Kiosk.property_id == prop.id, DeadLetter.resolved_at.is_(None))
+        .scalar_subquery()
+    )
+    payments = (
+        select(func.count())
+        .select_from(Payment)
+        .join(Reservation, Reservation.id == Payment.reservation_id)
+        .where(Reservation.property_id == prop.id, Payment.review_reason != "", Payment.reviewed_at.is_(None))
+        .scalar_subquery()
+    )
+    return Counts(*session.execute(select(assistance, dead, payments)).one())
+
+
+def last_audits(session: Session, prop: Property, limit: int = 5) -> list[NightAudit]:
+    return list(
+        session.scalars(
+            select(NightAudit)
+            .where(NightAudit.property_id == prop.id)
+            .order_by(NightAudit.business_date.desc())
+            .limit(limit)
+        )
+    )
+
+
+# --- actions: each idempotent (a second click changes nothing) and audited ---------------------
+
+
+def resolve_assistance(session: Session, prop: Property, request_id: uuid.UUID, actor: str) -> None:
+    row = session.scalars(
+        select(AssistanceRequest).where(
+            AssistanceRequest.id == request_id, AssistanceRequest.property_id == prop.id
+        )
+    ).first()
+    if row is None:
+        raise NotFound("no such request for assistance")
+    if row.resolved_at is None:
+        row.resolved_at = utcnow()
+        audit.record(session, prop.id, actor, "assistance_resolved", "assistance_request", row.id)
+
+
+def resolve_dead_letter(session: Session, prop: Property, letter_id: int, actor: str) -> None:
+    row = session.scalars(
+        select(DeadLetter)
+        .join(Kiosk, Kiosk.id == DeadLetter.kiosk_id)
+        .where(DeadLetter.id == letter_id, Kiosk.property_id == prop.id)
+    ).first()
+    if row is None:
+        raise NotFound("no such dead letter")
+    if row.resolved_at is None:
+        row.resolved_at = utcnow()
+        letter = str(row.id)
+        audit.record(session, prop.id, actor, "dead_letter_resolved", "dead_letter", letter, op=row.op_id)
+
+
+def review_payment(session: Session, prop: Property, payment_id: uuid.UUID, actor: str) -> None:
+    row = session.scalars(
+        select(Payment)
+        .join(Reservation, Reservation.id == Payment.reservation_id)
+        .where(Payment.id == payment_id, Reservation.property_id == prop.id)
+    ).first()
+    if row is None:
+        raise NotFound("no such payment")
+    if row.reviewed_at is None:
+        row.reviewed_at, row.reviewed_by = utcnow(), actor
+        audit.record(session, prop.id, actor, "payment_reviewed", "payment", row.id)
