@@ -47,10 +47,13 @@ def main() -> None:
     trials: Counter[str] = Counter()
     held: Counter[str] = Counter()
     started = time.perf_counter()
+    window_s = 0.8
     try:
         for i in range(args.trials):
             token, ids = trial_hotel(db, f"S{i}", args.guests)
-            trial = run_trial(tmp / f"t{i}", server.base, token, ids, rng)
+            trial = run_trial(tmp / f"t{i}", server.base, token, ids, rng, window_s)
+            if not trial.killed and not trial.early:  # the work is quicker here: kill sooner
+                window_s = max(0.05, min(window_s, 0.9 * trial.worked_s))
             trials["killed while starting" if trial.early else "killed while working"] += trial.killed
             trials["finished before the kill"] += not trial.killed
             trials["offline trials" if trial.offline else "online trials"] += 1
@@ -66,6 +69,7 @@ def main() -> None:
             admin.close()
     guests = args.trials * args.guests
     print(f"\nCrash soak: {args.trials} trials x {args.guests} guests, {args.database} server")
+    print(f"(kills within {window_s:.2f} s of the work starting, by the end)")
     print(f"{'trials':40} {'count':>8}")
     for key in sorted(trials):
         print(f"{key:40} {trials[key]:>8}")

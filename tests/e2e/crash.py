@@ -14,6 +14,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +90,7 @@ class Trial:
     early: bool  # killed while starting (first pull), not while working
     offline: bool  # the kiosk worked offline, through the outbox
     restarts: int
+    worked_s: float  # from the kiosk's start (or READY) to its kill or its end
 
 
 def spawn(directory: Path, url: str) -> subprocess.Popen[str]:
@@ -102,8 +104,16 @@ def spawn(directory: Path, url: str) -> subprocess.Popen[str]:
     )
 
 
-def run_trial(directory: Path, url: str, token: str, reservation_ids: list[str], rng: random.Random) -> Trial:
-    """Kill the kiosk once at a random moment, then run it until it has drained."""
+def run_trial(
+    directory: Path,
+    url: str,
+    token: str,
+    reservation_ids: list[str],
+    rng: random.Random,
+    window_s: float = 0.8,
+) -> Trial:
+    """Kill the kiosk once at a random moment within ``window_s`` of starting its work (a little
+    more when killed while starting), then run it until it has drained."""
     directory.mkdir(parents=True)
     (directory / "token").write_text(token)
     offline = rng.random() < 0.5
@@ -114,18 +124,20 @@ def run_trial(directory: Path, url: str, token: str, reservation_ids: list[str],
         assert proc.stdout is not None
         proc.stdout.readline()  # READY: the work starts now
     killed = True
+    started = time.monotonic()
     try:
         # The random moment is the point of the trial, not a wait for something.
-        proc.wait(timeout=rng.uniform(0, 1.2 if early else 0.8))
+        proc.wait(timeout=rng.uniform(0, window_s + 0.4 if early else window_s))
         killed = False
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGKILL)
     proc.communicate()
+    worked_s = time.monotonic() - started
     for restarts in range(1, 4):
         proc = spawn(directory, url)
         out, err = proc.communicate(timeout=120)
         if "DONE" in out:
-            return Trial(killed, early, offline, restarts)
+            return Trial(killed, early, offline, restarts, worked_s)
     raise AssertionError(f"the kiosk never drained: {err[-2000:]}")
 
 
