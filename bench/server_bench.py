@@ -185,8 +185,8 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, url: str) -> None:
-        self.port = free_port()
+    def __init__(self, url: str, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [

@@ -191,6 +191,7 @@ def main(size: str) -> int:
         "SAMBUT_SERVER_SERVER__DATABASE_URL": f"sqlite:///{tmp}/fo.sqlite3",
         "SAMBUT_KIOSK_SERVER__URL": f"http://127.0.0.1:{port}",
         "SAMBUT_KIOSK_SERVER__TOKEN_FILE": str(tmp / "kiosk.token"),
+        "SAMBUT_KIOSK_STORE__PATH": str(tmp / "kiosk.sqlite3"),
         "SAMBUT_KIOSK_KIOSK__WINDOW_SIZE": json.dumps([int(v) for v in size.split("x")]),
     }
     os.environ.update(env)

@@ -24,15 +24,15 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
 from drivers.base import DataEvent, Device, DeviceError, DeviceEvent
+from kiosk import frontdesk
 from kiosk.config import KioskSettings
 from kiosk.devices import build_devices
-from kiosk.frontdesk import FrontDesk
 from kiosk.i18n import LANGUAGE_NAMES, translate
 from kiosk.i18n.live import tr
 from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
 from kiosk.journey.ports import FrontOffice
 from kiosk.screens.base import HERE, JourneyScreen, Theme, register_fonts
-from kiosk.serverapi import ServerClient
+from kiosk.sync import SyncWorker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -59,6 +59,7 @@ OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
 SCANNING = ("scanner", "camera")
 TICK_S = 0.25
+APP_VERSION = "0.1.0"
 
 
 class KivyRunner:
@@ -116,12 +117,13 @@ class KioskApp(App):
         self.theme = Theme(settings.branding)
         self.languages = tuple(settings.kiosk.languages)
         self.language_names = LANGUAGE_NAMES
-        self._client: ServerClient | None = None
-        if office is None:
-            self._client = ServerClient(settings)
-            office = FrontDesk(self._client)
-        self.office = office
         self.devices = build_devices(settings) if devices is None else devices
+        self._sync: SyncWorker | None = None
+        if office is None:
+            # The front desk answers from the kiosk's store when the server is away; its sync
+            # worker delivers what was done offline and keeps the store current.
+            office, self._sync = frontdesk.connect(settings, app_version=APP_VERSION, devices=self._health)
+        self.office = office
         self.runner = KivyRunner()
         tr.switch(settings.kiosk.default_language)
         terminal = self._device("payment")
@@ -179,6 +181,8 @@ class KioskApp(App):
         self.journey.subscribe(self.render)
         self.render()
         Clock.schedule_interval(lambda _dt: self.journey.tick(), TICK_S)
+        if self._sync is not None:
+            self._sync.start()
         self.journey.refresh_property()
         for device in self.devices.values():
             if device.kind in SCANNING:
@@ -195,8 +199,12 @@ class KioskApp(App):
         self.runner.shutdown()
         for device in self.devices.values():
             device.close()
-        if self._client is not None:
-            self._client.close()
+        if self._sync is not None:
+            self._sync.stop()
+
+    def _health(self) -> dict[str, dict[str, Any]]:
+        """Each device's last known health, for the heartbeat (sync thread: reads only)."""
+        return {name: device.health.as_dict() for name, device in self.devices.items()}
 
     # -- rendering -------------------------------------------------------------------------------
 

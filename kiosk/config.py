@@ -85,6 +85,13 @@ class BrandingSection(_Section):
     welcome: dict[Literal["en", "id"], str] = Field(default_factory=dict)
 
 
+class SyncSection(_Section):
+    batch_size: int = Field(200, ge=1, le=500)
+    pull_interval_s: float = Field(15.0, gt=0, le=3600)
+    heartbeat_interval_s: float = Field(60.0, gt=0, le=3600)
+    backoff_max_s: float = Field(15.0, gt=0, le=600)
+
+
 ScryptHash = Annotated[str, AfterValidator(check_hash_format)]
 
 
@@ -146,6 +153,8 @@ class KioskSettings(BaseSettings):
     store: StoreSection = Field(default_factory=StoreSection)
     checkin: CheckinSection = Field(default_factory=CheckinSection)
     branding: BrandingSection = Field(default_factory=BrandingSection)
+
+    sync: SyncSection = Field(default_factory=SyncSection)
     admin: AdminSection = Field(default_factory=AdminSection)
     devices: dict[str, DeviceSection] = Field(default_factory=dict)
 

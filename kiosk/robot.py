@@ -22,7 +22,7 @@ from kiosk.journey.checkin import Step
 
 Script = Iterator[Callable[[], bool]]
 # Longest wait for a condition before the script gives up.
-SETTLE_S = 15.0
+SETTLE_S = 30.0
 
 
 class Robot:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import ssl
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +32,17 @@ def read_token(path: Path) -> str:
 
 
 class ServerClient:
-    def __init__(self, settings: KioskSettings) -> None:
+    def __init__(
+        self, settings: KioskSettings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        """``clock`` is the kiosk's; ``offset`` is how far the server's clock is ahead of it."""
         server = settings.server
-        verify: bool | str = str(settings.resolve(server.ca_file)) if server.ca_file else True
+        self._clock = clock
+        self.offset: timedelta | None = None
+        # https is verified against the system's CAs, or only against the configured CA bundle.
+        verify = (
+            ssl.create_default_context(cafile=settings.resolve(server.ca_file)) if server.ca_file else True
+        )
         self.base_url = str(server.url).rstrip("/")
         self._token_file = settings.resolve(server.token_file)
         self._http = httpx.Client(base_url=self.base_url, timeout=server.timeout_s, verify=verify)
@@ -47,6 +60,9 @@ class ServerClient:
             raise ServerError("timeout", f"the server did not answer in time ({exc})") from exc
         except httpx.TransportError as exc:
             raise ServerError("unreachable", f"cannot reach {self.base_url} ({exc})") from exc
+        if date := response.headers.get("date"):
+            with contextlib.suppress(TypeError, ValueError):  # an odd header keeps the last offset
+                self.offset = parsedate_to_datetime(date) - self._clock()
         if response.status_code >= 400:
             try:
                 body = response.json()

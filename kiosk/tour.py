@@ -12,6 +12,7 @@ import html
 import json
 import math
 import re
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -29,12 +30,12 @@ from drivers.idscan import check_digit
 from drivers.sim.printer import Paper, VirtualPrinter
 from drivers.sim.printer_server import TcpPrinterServer
 from drivers.sim.zvt_terminal import TcpSimServer, ZvtTerminalSim
+from kiosk import frontdesk
 from kiosk.app import KioskApp
 from kiosk.config import ROOT, KioskSettings
 from kiosk.frontdesk import Booking, FrontDesk, Offline
 from kiosk.journey.checkin import Action, Overlay, Step
 from kiosk.robot import SETTLE_S, Robot, Script, visible_texts
-from kiosk.serverapi import ServerClient
 
 RECEIPTS = ROOT / "var" / "receipts"
 
@@ -386,14 +387,20 @@ def run(settings: KioskSettings, outdir: Path) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     for old in outdir.glob("*.png"):
         old.unlink()
-    client = ServerClient(settings)
-    office = TourOffice(FrontDesk(client))
-    with simulators() as (devices, printer, terminal):
-        app = KioskApp(settings, office=office, devices=devices)  # type: ignore[arg-type]
-        tour = Tour(app, office, printer, terminal, outdir)
-        tour.run(tour.script())
-        app.run()
-    client.close()
+    with tempfile.TemporaryDirectory(prefix="sambut-tour-") as tmp:
+        # A store of its own: the tour's demo data is fresh, the kiosk's copy must be too.
+        settings.store.path = Path(tmp) / "kiosk.sqlite3"
+        desk, worker = frontdesk.connect(settings, app_version="tour")
+        office = TourOffice(desk)
+        worker.start()
+        try:
+            with simulators() as (devices, printer, terminal):
+                app = KioskApp(settings, office=office, devices=devices)  # type: ignore[arg-type]
+                tour = Tour(app, office, printer, terminal, outdir)
+                tour.run(tour.script())
+                app.run()
+        finally:
+            worker.stop()
     if tour.failure:
         raise RuntimeError(tour.failure)
     _contact_sheet(outdir, tour.shots)

@@ -8,8 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from frontoffice.api.deps import DB, KioskCaller, ReadSession, touch
 from frontoffice.schemas import PullOut, PushIn, PushOut
-from frontoffice.services import changes
-from frontoffice.services.executor import push_one
+from frontoffice.services import changes, executor
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 
@@ -18,7 +17,7 @@ router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 def push(body: PushIn, caller: KioskCaller, db: DB) -> PushOut:
     if body.kiosk_id != caller.kiosk.id:
         raise HTTPException(403, "kiosk_id does not match the token")
-    results = [push_one(db, caller.kiosk.id, op) for op in body.ops]
+    results = executor.push(db, caller.kiosk.id, body.ops)
     touch(db, caller)
     return PushOut(results=results)
 

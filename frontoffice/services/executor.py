@@ -1,4 +1,9 @@
-"""Run a kiosk's operation once, in its own transaction, whichever way it arrived (API or push)."""
+"""Run a kiosk's operation once, whichever way it arrived (API call or sync push).
+
+A direct call runs in its own transaction. A push runs its ops in order in one transaction
+(one commit, its op ids claimed in one statement) instead of one transaction per op; the
+idempotency store and the dead letters keep the same rows as for ops pushed one by one.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ import uuid
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from frontoffice.db import Database
@@ -27,22 +34,23 @@ def load_caller(session: Session, kiosk_id: uuid.UUID) -> Caller:
     return Caller(row[0], row[1])
 
 
-def perform(
-    db: Database, kiosk_id: uuid.UUID, key: str, op_type: str, payload: dict[str, Any], status_code: int = 200
+def _attempt(
+    session: Session, caller: Caller, key: str, op_type: str, payload: dict[str, Any], status_code: int
 ) -> idempotency.Answer:
-    """Apply an operation unless its key was seen before (then replay the first answer).
+    """Apply under a savepoint unless the key was seen (then replay the first answer).
 
-    Raises DomainError / ValidationError for a request that cannot be applied; nothing is stored.
+    Raises DomainError / ValidationError for a request that cannot be applied; nothing is kept.
     """
+    if op_type not in OPERATIONS:
+        raise Invalid(f"unknown op type {op_type!r}", code="unknown_op_type")
     model, operation = OPERATIONS[op_type]
     digest = idempotency.request_hash({"type": op_type, "payload": payload})
     try:
-        with db.session(write=True) as session:
-            caller = load_caller(session, kiosk_id)
+        with session.begin_nested():
             data = model.model_validate(payload)
             return idempotency.run_once(
                 session,
-                kiosk_id,
+                caller.kiosk.id,
                 key,
                 op_type,
                 digest,
@@ -50,59 +58,144 @@ def perform(
             )
     except IntegrityError:
         # A concurrent twin claimed the key first and has committed: answer what it answered.
-        with db.session() as session:
-            answer = idempotency.stored(session, kiosk_id, key, digest)
+        answer = idempotency.stored(session, caller.kiosk.id, key, digest)
         if answer is None:
             raise
         return answer
 
 
-def _reject(db: Database, kiosk_id: uuid.UUID, op: OpIn, digest: str, code: str, reason: str) -> None:
-    """Remember the refusal (so a repeat gets the same answer) and put the op in dead letters."""
-    try:
-        with db.session(write=True) as session:
-            session.add(
-                ProcessedOp(
-                    kiosk_id=kiosk_id,
-                    op_id=op.op_id,
-                    type=op.type,
-                    request_hash=digest,
-                    status_code=409,
-                    response={"error": code, "message": reason},
-                )
-            )
-            session.add(
-                DeadLetter(
-                    kiosk_id=kiosk_id,
-                    op_id=op.op_id,
-                    seq=op.seq,
-                    type=op.type,
-                    payload=op.payload,
-                    reason=reason,
-                )
-            )
-    except IntegrityError:
-        pass  # a concurrent repeat already recorded it
+def perform(
+    db: Database, kiosk_id: uuid.UUID, key: str, op_type: str, payload: dict[str, Any], status_code: int = 200
+) -> idempotency.Answer:
+    """One operation in its own transaction (a direct API call)."""
+    with db.session(write=True) as session:
+        return _attempt(session, load_caller(session, kiosk_id), key, op_type, payload, status_code)
 
 
-def push_one(db: Database, kiosk_id: uuid.UUID, op: OpIn) -> OpResult:
-    digest = idempotency.request_hash({"type": op.type, "payload": op.payload})
-    try:
-        if op.type not in OPERATIONS:
-            raise Invalid(f"unknown op type {op.type!r}", code="unknown_op_type")
-        answer = perform(db, kiosk_id, op.op_id, op.type, op.payload)
-    except ValidationError as exc:
+class _Refused(Exception):
+    """An op was refused in a batch run without savepoints: run the batch again with them."""
+
+
+def _claim(session: Session, kiosk_id: uuid.UUID, ops: list[OpIn], digests: dict[str, str]) -> dict[str, Any]:
+    """Claim every op id of the batch in one statement; returns each id's row (status 0: ours).
+
+    A key another transaction is claiming right now makes PostgreSQL wait for it, then keep its
+    row, whose answer is then replayed; SQLite writers are serialized anyway.
+    """
+    table = ProcessedOp.__table__
+    insert = (pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)(table)
+    fresh = {op.op_id: op for op in ops}  # the same op twice in one push is claimed once
+    session.execute(
+        insert.on_conflict_do_nothing(),
+        [
+            {
+                "kiosk_id": kiosk_id,
+                "op_id": op.op_id,
+                "type": op.type,
+                "request_hash": digests[op.op_id],
+                "status_code": 0,
+                "response": {},
+            }
+            for op in fresh.values()
+        ],
+    )
+    rows = session.execute(
+        select(table.c.op_id, table.c.request_hash, table.c.status_code, table.c.response).where(
+            table.c.kiosk_id == kiosk_id, table.c.op_id.in_(fresh)
+        )
+    )
+    return {row.op_id: row for row in rows}
+
+
+def _work(session: Session, caller: Caller, op: OpIn) -> dict[str, Any]:
+    if op.type not in OPERATIONS:
+        raise Invalid(f"unknown op type {op.type!r}", code="unknown_op_type")
+    model, operation = OPERATIONS[op.type]
+    return operation(session, caller, model.model_validate(op.payload), op.op_id)
+
+
+def _refusal(exc: ValidationError | DomainError) -> tuple[str, str]:
+    if isinstance(exc, ValidationError):
         first = exc.errors()[0]
-        code, message = "invalid_payload", f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    except DomainError as exc:
-        if exc.code == "idempotency_key_reused":  # not this op's fault: nothing to dead-letter
-            return OpResult(op_id=op.op_id, status="rejected", reason=f"{exc.code}: {exc.message}")
-        code, message = exc.code, exc.message
-    else:
-        if answer.status_code < 300:
-            status = "duplicate" if answer.replayed else "applied"
-            return OpResult(op_id=op.op_id, status=status, result=answer.body)
-        code, message = answer.body["error"], answer.body["message"]
-        return OpResult(op_id=op.op_id, status="rejected", reason=f"{code}: {message}")
-    _reject(db, kiosk_id, op, digest, code, message)
-    return OpResult(op_id=op.op_id, status="rejected", reason=f"{code}: {message}")
+        return "invalid_payload", f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return exc.code, exc.message
+
+
+def _push_batch(db: Database, kiosk_id: uuid.UUID, ops: list[OpIn], safe: bool) -> list[OpResult]:
+    """The batch in one transaction. ``safe``: each op under its own savepoint, so a refused op
+    rolls back alone and is recorded (processed_op 409 and a dead letter); otherwise the first
+    refusal raises ``_Refused`` and nothing is kept."""
+    digests = {op.op_id: idempotency.request_hash({"type": op.type, "payload": op.payload}) for op in ops}
+    with db.session(write=True) as session:
+        caller = load_caller(session, kiosk_id)
+        stored = _claim(session, kiosk_id, ops, digests)
+        answers: dict[str, tuple[int, dict[str, Any]]] = {}  # decided in this batch
+        results = []
+        for op in ops:
+            row = stored[op.op_id]
+            if row.request_hash != digests[op.op_id]:  # not this op's fault: nothing to dead-letter
+                reason = "idempotency_key_reused: this op id was already used for a different request"
+                results.append(OpResult(op_id=op.op_id, status="rejected", reason=reason))
+                continue
+            if row.status_code or op.op_id in answers:
+                status_code, body = answers.get(op.op_id) or (row.status_code, row.response)
+                if status_code < 300:
+                    results.append(OpResult(op_id=op.op_id, status="duplicate", result=body))
+                else:
+                    reason = f"{body['error']}: {body['message']}"
+                    results.append(OpResult(op_id=op.op_id, status="rejected", reason=reason))
+                continue
+            try:
+                if safe:
+                    with session.begin_nested():
+                        body = _work(session, caller, op)
+                else:
+                    body = _work(session, caller, op)
+            except (ValidationError, DomainError) as exc:
+                if not safe:
+                    raise _Refused from exc
+                code, message = _refusal(exc)
+                answers[op.op_id] = (409, {"error": code, "message": message})
+                session.add(
+                    DeadLetter(
+                        kiosk_id=kiosk_id,
+                        op_id=op.op_id,
+                        seq=op.seq,
+                        type=op.type,
+                        payload=op.payload,
+                        reason=message,
+                    )
+                )
+                results.append(OpResult(op_id=op.op_id, status="rejected", reason=f"{code}: {message}"))
+                continue
+            answers[op.op_id] = (200, body)
+            results.append(OpResult(op_id=op.op_id, status="applied", result=body))
+        if answers:
+            table = ProcessedOp.__table__
+            session.execute(
+                update(table)
+                .where(table.c.kiosk_id == kiosk_id, table.c.op_id == bindparam("key"))
+                .values(status_code=bindparam("status"), response=bindparam("body")),
+                [{"key": k, "status": s, "body": b} for k, (s, b) in answers.items()],
+            )
+        return results
+
+
+def push(db: Database, kiosk_id: uuid.UUID, ops: list[OpIn]) -> list[OpResult]:
+    """Apply a kiosk's ops in order, each once; answers per op applied | duplicate | rejected.
+
+    The usual batch (nothing refused) runs without savepoints, its rows flushed together; a
+    batch with a refusal runs again with a savepoint per op.
+    """
+    if not ops:
+        return []
+    try:
+        try:
+            return _push_batch(db, kiosk_id, ops, safe=False)
+        except _Refused:
+            return _push_batch(db, kiosk_id, ops, safe=True)
+    except OperationalError:
+        if len(ops) == 1:
+            raise
+        # A deadlock with another writer (PostgreSQL) undid the whole batch: go one op at a time.
+        return [result for op in ops for result in push(db, kiosk_id, [op])]

@@ -74,9 +74,8 @@ def check_out(session: Session, caller: Caller, op: CheckOutOp, key: str) -> dic
 
 
 def payment(session: Session, caller: Caller, op: PaymentOp, key: str) -> dict[str, Any]:
-    reservation = stays.get_reservation(session, caller.property, op.reservation_id, lock=True)
+    reservation = stays.get_reservation(session, caller.property, op.reservation_id, lock=True, related=False)
     row = payments.record_payment(session, caller.property, caller.kiosk, reservation, op.payment, key)
-    session.flush()
     return PaymentOut.model_validate(row).model_dump(mode="json")
 
 

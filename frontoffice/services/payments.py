@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from frontoffice.models import Kiosk, Payment, Property, Reservation, ReservationStatus
+from frontoffice.models.base import utcnow
 from frontoffice.schemas import PaymentIn
 from frontoffice.services import audit, changes
 from frontoffice.services.errors import Conflict, Invalid
@@ -34,6 +35,7 @@ def record_payment(
         kiosk_id=kiosk.id if kiosk else None,
         idempotency_key=idempotency_key,
         business_date=prop.business_date,
+        created_at=utcnow(),  # set now, not at flush: the answer carries it
     )
     session.add(payment)
     changes.record(session, prop.id, changes.RESERVATION, reservation.id)

@@ -22,14 +22,15 @@ from frontoffice.services.errors import Conflict, NotFound
 
 
 def get_reservation(
-    session: Session, prop: Property, reservation_id: uuid.UUID, *, lock: bool
+    session: Session, prop: Property, reservation_id: uuid.UUID, *, lock: bool, related: bool = True
 ) -> Reservation:
-    """A reservation of this property (a kiosk never sees another's); ``lock`` before changing it."""
-    stmt = (
-        select(Reservation)
-        .where(Reservation.id == reservation_id, Reservation.property_id == prop.id)
-        .options(*views.RESERVATION_LOADS)
-    )
+    """A reservation of this property (a kiosk never sees another's); ``lock`` before changing it.
+
+    ``related=False`` skips loading its guest, room type and room (a payment needs none of them).
+    """
+    stmt = select(Reservation).where(Reservation.id == reservation_id, Reservation.property_id == prop.id)
+    if related:
+        stmt = stmt.options(*views.RESERVATION_LOADS)
     reservation = session.scalars(stmt.with_for_update(of=Reservation) if lock else stmt).first()
     if reservation is None:
         raise NotFound("no such reservation", code="reservation_not_found")

@@ -126,3 +126,82 @@ def test_heartbeat_is_kept(client, db):
         kiosk = session.query(Kiosk).one()
         assert kiosk.outbox_depth == 0 and kiosk.devices == {"printer": {"health": "ok"}}
         assert session.query(KioskHeartbeat).count() == 2
+
+
+def test_a_refusal_mid_batch_keeps_each_good_op_once(client, db):
+    """The batch is retried with savepoints after a refusal: nothing before it is applied twice."""
+    r = arrival(client, "Santoso")
+    pays = [
+        _op("payment", {"reservation_id": r["id"], "payment": card_payment(100 + i)}, seq=i) for i in range(3)
+    ]
+    bad = _op("check_in", {"reservation_id": str(uuid.uuid4())}, seq=3)
+    late = _op("payment", {"reservation_id": r["id"], "payment": card_payment(200)}, seq=4)
+    results = _push(client, [*pays, bad, late])
+    assert [x["status"] for x in results] == ["applied"] * 3 + ["rejected", "applied"]
+    folio = client.get(f"/api/v1/reservations/{r['id']}/folio").json()
+    assert sorted(p["amount"] for p in folio["payments"]) == [100, 101, 102, 200]
+    with db.session() as session:
+        assert session.query(DeadLetter).count() == 1
+
+
+def test_the_same_op_twice_in_one_push_is_applied_once(client):
+    r = arrival(client, "Santoso")
+    op = _op("payment", {"reservation_id": r["id"], "payment": card_payment(700)})
+    results = _push(client, [op, op])
+    assert [x["status"] for x in results] == ["applied", "duplicate"]
+    assert results[0]["result"] == results[1]["result"]
+    altered = {**op, "payload": {**op["payload"], "payment": {**op["payload"]["payment"], "amount": 1}}}
+    assert _push(client, [altered])[0]["reason"].startswith("idempotency_key_reused")
+
+
+def test_an_op_sent_first_as_a_direct_call_is_a_duplicate_when_pushed(client):
+    r = arrival(client, "Fauzi")
+    key = str(uuid.uuid4())
+    body = {"registration": {"email": None, "phone": None, "terms_version": ""}}
+    direct = client.post(
+        f"/api/v1/reservations/{r['id']}/check-in", json=body, headers={"Idempotency-Key": key}
+    )
+    assert direct.status_code == 200
+    pushed = _push(client, [_op("check_in", {"reservation_id": r["id"], "body": body}, op_id=key)])[0]
+    assert pushed["status"] == "duplicate" and pushed["result"] == direct.json()
+
+
+def test_the_same_batch_pushed_twice_at_once_is_applied_once(db, token, client):
+    import threading
+
+    import httpx
+
+    from frontoffice.models import Payment
+    from tests.server.live import live_server
+
+    r = arrival(client, "Santoso")
+    kiosk_id = client.get("/api/v1/kiosk").json()["id"]
+    ops = [
+        _op("payment", {"reservation_id": r["id"], "payment": card_payment(10 + i)}, seq=i) for i in range(50)
+    ]
+    answers = []
+    with live_server(db) as url:
+        start = threading.Barrier(2)
+
+        def push_once():
+            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as c:
+                start.wait()
+                res = c.post("/api/v1/sync/push", json={"kiosk_id": kiosk_id, "ops": ops})
+                answers.append((res.status_code, [x["status"] for x in res.json()["results"]]))
+
+        threads = [threading.Thread(target=push_once) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert [code for code, _ in answers] == [200, 200]
+    for i in range(50):  # each op: applied by one push, a duplicate for the other
+        assert sorted(statuses[i] for _, statuses in answers) == ["applied", "duplicate"]
+    with db.session() as session:
+        assert (
+            session.query(Payment)
+            .filter_by(reservation_id=uuid.UUID(r["id"]))
+            .filter(Payment.amount < 100)
+            .count()
+            == 50
+        )

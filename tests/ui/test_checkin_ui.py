@@ -33,6 +33,7 @@ def run(tmp_path_factory):
         "SAMBUT_SERVER_SERVER__DATABASE_URL": f"sqlite:///{db}",
         "SAMBUT_KIOSK_SERVER__URL": f"http://127.0.0.1:{port}",
         "SAMBUT_KIOSK_SERVER__TOKEN_FILE": str(tmp / "kiosk.token"),
+        "SAMBUT_KIOSK_STORE__PATH": str(tmp / "kiosk.sqlite3"),
         "SAMBUT_KIOSK_KIOSK__WINDOW_SIZE": "[1280, 800]",
     }
     report = tmp / "report.json"
@@ -103,10 +104,15 @@ def test_printer_out_of_paper_shows_the_qr_on_screen(run):
     assert data["qr_shown"] is True
 
 
-def test_server_unreachable_says_what_to_do(run):
-    data, _ = run
-    assert "We cannot reach the front office right now" in data["offline"][0]
-    assert "Try again" in data["offline"][0] and "Call staff" in data["offline"][0]
+def test_server_unreachable_a_preassigned_guest_still_checks_in_and_it_syncs(run):
+    data, session = run
+    assert data["offline_booking"] is True  # answered from the kiosk's copy
+    assert "Your room is ready" in data["offline_room"][0]
+    assert "You are checked in. Enjoy your stay!" in data["offline_finish"][0]
+    reservation = _reservation(session, data["bookings"]["Fauzi"])
+    assert reservation.status.value == "checked_in"
+    payments = session.scalars(select(Payment).where(Payment.reservation_id == reservation.id)).all()
+    assert len(payments) <= 1  # paid at most once, whichever way the records arrived
 
 
 def test_inactivity_asks_then_wipes_what_was_typed(run):

@@ -1,0 +1,317 @@
+"""The outbox relay and the pull cursor, in one worker thread (no Kivy: the UI listens through
+``Link.subscribe`` and hops to its own thread with Clock).
+
+Each cycle: hand the payment journal's unsent payments to the outbox, push the outbox in order
+in batches, pull the server's changes since the stored cursor, and send a heartbeat when due.
+A failed cycle is retried after an exponential backoff with jitter; ``nudge()`` starts the next
+cycle at once (the front desk calls it after queueing an op). Every call has a short deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from drivers.payment.journal import JournalEntry, PaymentJournal
+from drivers.payment.model import Operation, PaymentResult
+from kiosk.serverapi import ServerClient, ServerError
+from kiosk.store import Op, Store
+
+log = logging.getLogger(__name__)
+
+# Payment ids are derived from the journal's idempotency key: the same payment, however often
+# it is handed over, is one payment on the server.
+PAYMENT_NAMESPACE = uuid.UUID("5b0c3a52-8f0e-4d59-9a51-3c1a7f0de7a1")
+# Terminal operations that are money on the folio, by the server's payment kind.
+PAYMENT_KINDS = {
+    Operation.SALE: "sale",
+    Operation.PREAUTH: "preauth",
+    Operation.CAPTURE: "capture",
+    Operation.REFUND: "refund",
+}
+# Failures that mean "the server is not there (for now)", as opposed to "it refused this".
+TRANSIENT = {"timeout", "unreachable"}
+
+
+def payment_op(reservation_id: str, result: PaymentResult) -> dict[str, Any]:
+    """The push payload of an approved terminal result (masked card data only)."""
+    return {
+        "reservation_id": reservation_id,
+        "payment": {
+            "id": str(uuid.uuid5(PAYMENT_NAMESPACE, result.idempotency_key)),
+            "kind": PAYMENT_KINDS[result.operation],
+            "amount": result.amount.minor,
+            "currency": result.amount.currency,
+            "card_brand": result.card_brand[:32],
+            "masked_pan": result.masked_pan,
+            "auth_code": result.auth_code[:16],
+            "terminal_id": result.terminal_id[:16],
+            "terminal_ref": str(
+                result.receipt_no if result.receipt_no is not None else result.trace_no or ""
+            ),
+        },
+    }
+
+
+def handed_over(entry: JournalEntry) -> bool:
+    """Does this journal entry become a payment on the server? (Declined ones are no money.)"""
+    return entry.result is not None and entry.result.approved and entry.result.operation in PAYMENT_KINDS
+
+
+@dataclass(frozen=True)
+class LinkState:
+    online: bool | None  # None: not tried yet
+    reason: str
+    since: datetime
+
+
+class Link:
+    """Online or offline, with the reason; observable by callback or by waiting."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._state = LinkState(None, "not contacted yet", datetime.now(UTC))
+        self._listeners: list[Callable[[LinkState], None]] = []
+
+    @property
+    def state(self) -> LinkState:
+        with self._cond:
+            return self._state
+
+    @property
+    def offline(self) -> bool:
+        return self.state.online is False
+
+    def subscribe(self, listener: Callable[[LinkState], None]) -> Callable[[], None]:
+        """Call ``listener`` (in the reporting thread) on every change; returns the unsubscribe."""
+        with self._cond:
+            self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def report(self, online: bool, reason: str = "") -> None:
+        with self._cond:
+            if self._state.online is online and self._state.reason == reason:
+                return
+            self._state = state = LinkState(online, reason, datetime.now(UTC))
+            listeners = list(self._listeners)
+            self._cond.notify_all()
+        for listener in listeners:
+            try:
+                listener(state)
+            except Exception:
+                log.exception("link listener failed")
+
+    def wait_for(self, online: bool, timeout: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self._state.online is online, timeout)
+
+
+class SyncWorker:
+    def __init__(
+        self,
+        store: Store,
+        client: ServerClient,
+        *,
+        app_version: str,
+        devices: Callable[[], dict[str, dict[str, Any]]] = dict,
+        journal: PaymentJournal | None = None,
+        link: Link | None = None,
+        batch_size: int = 200,
+        pull_interval_s: float = 15.0,
+        heartbeat_interval_s: float = 60.0,
+        backoff_base_s: float = 0.25,
+        backoff_max_s: float = 15.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.link = link or Link()
+        self.app_version = app_version
+        self.devices = devices
+        self.journal = journal
+        self.batch_size = batch_size
+        self.pull_interval_s = pull_interval_s
+        self.heartbeat_interval_s = heartbeat_interval_s
+        self.backoff_base_s = backoff_base_s
+        self.backoff_max_s = backoff_max_s
+        self._rng = rng or random.Random()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._cycle = threading.Condition()
+        self._started = self._done = 0  # cycles begun and ended
+        self._failures = 0
+        self._next_heartbeat = 0.0
+        self._thread: threading.Thread | None = None
+
+    # -- thread --------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def nudge(self) -> None:
+        """Start the next cycle now (something was queued), unless backing off after a failure."""
+        self._wake.set()
+
+    def wait_drained(self, timeout: float) -> bool:
+        """Start a cycle and wait until one that started after this call has succeeded with
+        nothing left to push (the payment journal included)."""
+        with self._cycle:
+            after = self._started
+            self.nudge()
+            return self._cycle.wait_for(
+                lambda: self._done > after and self._failures == 0 and self.store.depth() == 0, timeout
+            )
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            delay = self.pull_interval_s
+            with self._cycle:
+                self._started += 1
+                number = self._started
+            try:
+                self.sync_once()
+                self._failures = 0
+                self.link.report(True)
+            except ServerError as exc:
+                self._failures += 1
+                delay = self._backoff()
+                self.link.report(False, self._reason(exc))
+            except Exception as exc:  # a bug must not stop the relay: log it and retry later
+                log.exception("sync cycle failed")
+                self._failures += 1
+                delay = self._backoff()
+                self.link.report(False, f"sync error: {exc}")
+            with self._cycle:
+                self._done = number
+                self._cycle.notify_all()
+            if self._failures:
+                self._stopping.wait(delay)  # a nudge does not cut a backoff short
+            else:
+                self._wake.wait(delay)
+            self._wake.clear()
+
+    def _backoff(self) -> float:
+        ceiling = min(self.backoff_max_s, self.backoff_base_s * 2 ** min(self._failures, 20))
+        return self._rng.uniform(ceiling / 2, ceiling)  # jitter: a fleet does not retry in step
+
+    @staticmethod
+    def _reason(exc: ServerError) -> str:
+        if exc.status == 401:
+            return "the server refused this kiosk's token"
+        return f"{exc.code}: {exc}"
+
+    # -- one cycle -----------------------------------------------------------------------------
+
+    def sync_once(self) -> None:
+        """Push everything queued, pull everything new, heartbeat when due; raises ServerError."""
+        kiosk_id = self._kiosk_id()
+        self.sweep_journal()
+        self.push_all(kiosk_id)
+        self.pull_all()
+        with self.store.transaction() as tx:
+            tx.set_meta("last_sync_at", datetime.now(UTC).isoformat())
+            if self.client.offset is not None:  # for records made offline after a restart
+                tx.set_meta("clock_offset_s", self.client.offset.total_seconds())
+        if time.monotonic() >= self._next_heartbeat:
+            self.heartbeat()
+
+    def _kiosk_id(self) -> str:
+        kiosk_id = self.store.meta("kiosk_id")
+        if kiosk_id is None:
+            me = self.client.whoami()
+            with self.store.transaction() as tx:
+                tx.set_meta("kiosk_id", me["id"])
+                tx.set_meta("property", me["property"])
+            kiosk_id = me["id"]
+        return kiosk_id
+
+    def sweep_journal(self) -> None:
+        """Queue recorded payments the server has not confirmed and the outbox does not hold
+        (a crash between the terminal's answer and the queueing, or before the acknowledgement).
+
+        The journey gives the reservation id as the payment's reference; a payment without one
+        stays in the journal for staff."""
+        if self.journal is None:
+            return
+        for entry in self.journal.unacknowledged(limit=1000):
+            if not handed_over(entry) or self.store.known_op(entry.idempotency_key):
+                continue
+            try:
+                reservation_id = str(uuid.UUID(entry.request.reference))
+            except ValueError:
+                continue
+            assert entry.result is not None
+            with self.store.transaction() as tx:
+                payload = payment_op(reservation_id, entry.result)
+                tx.enqueue("payment", reservation_id, payload, entry.created_at, op_id=entry.idempotency_key)
+
+    def push_all(self, kiosk_id: str) -> None:
+        while batch := self.store.pending(self.batch_size):
+            self.push(kiosk_id, batch)
+
+    def push(self, kiosk_id: str, batch: list[Op]) -> None:
+        try:
+            answer = self.client.request(
+                "POST", "/api/v1/sync/push", json={"kiosk_id": kiosk_id, "ops": [op.wire() for op in batch]}
+            )
+        except ServerError as exc:
+            if exc.status == 422 and len(batch) > 1:
+                # Some op the server cannot even parse: find it by pushing one at a time.
+                for op in batch:
+                    self.push(kiosk_id, [op])
+                return
+            if exc.status == 422:
+                self.store.settle([], {batch[0].op_id: f"{exc.code}: {exc}"})
+                return
+            self.store.record_failure([op.op_id for op in batch], f"{exc.code}: {exc}")
+            raise
+        done, refused = [], {}
+        for op, result in zip(batch, answer["results"], strict=True):
+            if result["status"] == "rejected":
+                refused[op.op_id] = result["reason"]
+            else:
+                done.append(op.op_id)
+                if op.type == "payment" and self.journal is not None:
+                    self.journal.mark_acknowledged(op.op_id)
+        self.store.settle(done, refused)
+        if refused:
+            log.warning("server refused %d op(s): %s", len(refused), refused)
+
+    def pull_all(self) -> None:
+        while True:
+            page = self.client.request("GET", "/api/v1/sync/pull", params={"cursor": self.store.cursor})
+            self.store.apply_changes(page["changes"], page["cursor"])
+            if not page["more"]:
+                return
+
+    def heartbeat(self) -> None:
+        self.client.request(
+            "POST",
+            "/api/v1/kiosk/heartbeat",
+            json={
+                "app_version": self.app_version,
+                "outbox_depth": self.store.depth(),
+                "last_sync_at": self.store.meta("last_sync_at"),
+                "devices": self.devices(),
+            },
+        )
+        # The business date moves on at night audit: refresh what the offline lookup relies on.
+        me = self.client.whoami()
+        with self.store.transaction() as tx:
+            tx.set_meta("property", me["property"])
+        self._next_heartbeat = time.monotonic() + self.heartbeat_interval_s
