@@ -42,11 +42,14 @@ class Rig:
         self.server.stop()  # stopping twice is harmless
 
 
-def make_rig(transport: str, tmp: Path, *, start: bool = True, **sim_options: object) -> Rig:
-    sim = ZvtTerminalSim(tmp / "sim-state.json", **sim_options)  # type: ignore[arg-type]
+def make_rig(
+    transport: str, tmp: Path, *, start: bool = True, currency: str = "EUR", **sim_options: object
+) -> Rig:
+    sim = ZvtTerminalSim(tmp / "sim-state.json", currency=currency, **sim_options)  # type: ignore[arg-type]
     kiosk_dir = tmp / "kiosk"
     options: dict[str, object] = {
         "journal_path": kiosk_dir / "payments.sqlite3",
+        "currency": currency,
         "t3_command_ack_s": 3.0,
         "t4_idle_s": 0.5,
     }
