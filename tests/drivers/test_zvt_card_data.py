@@ -38,22 +38,6 @@ def scan(root: Path) -> list[str]:
     return hits
 
 
-@pytest.fixture
-def debug_log(tmp_path):
-    log_path = tmp_path / "kiosk" / "kiosk.log"
-    log_path.parent.mkdir(parents=True)
-    handler = logging.FileHandler(log_path)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s %(args)s"))
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield log_path
-    root.removeHandler(handler)
-    root.setLevel(old_level)
-    handler.close()
-
-
 @pytest.mark.parametrize(("transport", "text_blocks"), [("tcp", False), ("serial", True)])
 def test_no_card_data_in_any_kiosk_file(tmp_path, debug_log, transport, text_blocks):
     rig = make_rig(transport, tmp_path, leak_card_data=True, text_blocks=text_blocks)

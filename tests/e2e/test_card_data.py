@@ -17,22 +17,6 @@ from tests.server.conftest import BUSINESS_DATE
 pytestmark = [pytest.mark.kiosk_only, pytest.mark.timeout(90)]
 
 
-@pytest.fixture
-def debug_log(tmp_path):
-    path = tmp_path / "kiosk" / "debug.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path)
-    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s %(args)s"))
-    root = logging.getLogger()
-    old = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    yield path
-    root.removeHandler(handler)
-    root.setLevel(old)
-    handler.close()
-
-
 def test_card_numbers_reach_no_file_of_kiosk_or_server(db, server, token, tmp_path, debug_log):
     kiosk = make_kiosk(server.url, tmp_path / "kiosk", token)
     rig = make_rig("tcp", tmp_path, currency="IDR", leak_card_data=True)
