@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Request, Response
 from sqlalchemy.orm import Session
 
 from frontoffice.db import Database
 from frontoffice.models import Kiosk
 from frontoffice.models.base import utcnow
 from frontoffice.services import kiosks
+from frontoffice.services.executor import perform
 from frontoffice.services.operations import Caller
 
 
@@ -60,3 +61,20 @@ def touch(db: Database, caller: Caller) -> None:
         kiosk = session.get(Kiosk, caller.kiosk.id)
         if kiosk is not None:
             kiosk.last_seen_at = utcnow()
+
+
+def run_idempotent(
+    db: Database,
+    caller: Caller,
+    key: str,
+    op_type: str,
+    payload: dict[str, Any],
+    response: Response,
+    status_code: int = 200,
+) -> dict[str, Any]:
+    """Run a kiosk's operation once under its Idempotency-Key; a repeat replays the first answer."""
+    answer = perform(db, caller.kiosk.id, key, op_type, payload, status_code=status_code)
+    response.status_code = answer.status_code
+    if answer.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return answer.body

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from frontoffice.api.deps import DB, IdempotencyKey, KioskCaller, ReadSession
+from frontoffice.api.deps import DB, IdempotencyKey, KioskCaller, ReadSession, run_idempotent
 from frontoffice.models import Kiosk, KioskHeartbeat
 from frontoffice.models.base import utcnow
 from frontoffice.schemas import AssistanceIn, AvailabilityOut, HeartbeatIn, KioskOut, ReservationOut, WalkInIn
@@ -53,9 +53,7 @@ def availability(
 def create_walkin(
     body: WalkInIn, caller: KioskCaller, db: DB, key: IdempotencyKey, response: Response
 ) -> dict[str, Any]:
-    answer = perform(db, caller.kiosk.id, key, "walk_in", body.model_dump(mode="json"), status_code=201)
-    response.status_code = answer.status_code
-    return answer.body
+    return run_idempotent(db, caller, key, "walk_in", body.model_dump(mode="json"), response, status_code=201)
 
 
 @router.post("/assistance-requests", status_code=201, summary="A guest asked for help")

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlalchemy import select
 
-from frontoffice.api.deps import DB, IdempotencyKey, KioskCaller, ReadSession
+from frontoffice.api.deps import DB, IdempotencyKey, KioskCaller, ReadSession, run_idempotent
 from frontoffice.models import Charge, Payment
 from frontoffice.schemas import (
     CheckInIn,
@@ -19,17 +19,9 @@ from frontoffice.schemas import (
     SearchOut,
 )
 from frontoffice.services import folio, lookup, rooms, stays
-from frontoffice.services.executor import perform
 from frontoffice.services.views import reservation_out, reservations_out
 
 router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"])
-
-
-def _answer(response: Response, status_code: int, body: dict[str, Any], replayed: bool) -> dict[str, Any]:
-    response.status_code = status_code
-    if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return body
 
 
 @router.post("/search", response_model=SearchOut, summary="Find a booking arriving today")
@@ -67,16 +59,14 @@ def check_in(
     response: Response,
 ) -> dict[str, Any]:
     payload = {"reservation_id": str(reservation_id), "body": body.model_dump(mode="json")}
-    answer = perform(db, caller.kiosk.id, key, "check_in", payload)
-    return _answer(response, answer.status_code, answer.body, answer.replayed)
+    return run_idempotent(db, caller, key, "check_in", payload, response)
 
 
 @router.post("/{reservation_id}/check-out", response_model=ReservationOut)
 def check_out(
     reservation_id: uuid.UUID, caller: KioskCaller, db: DB, key: IdempotencyKey, response: Response
 ) -> dict[str, Any]:
-    answer = perform(db, caller.kiosk.id, key, "check_out", {"reservation_id": str(reservation_id)})
-    return _answer(response, answer.status_code, answer.body, answer.replayed)
+    return run_idempotent(db, caller, key, "check_out", {"reservation_id": str(reservation_id)}, response)
 
 
 @router.post("/{reservation_id}/payments", status_code=201, summary="Record a card payment (idempotent)")
@@ -89,8 +79,7 @@ def record_payment(
     response: Response,
 ) -> dict[str, Any]:
     payload = {"reservation_id": str(reservation_id), "payment": body.model_dump(mode="json")}
-    answer = perform(db, caller.kiosk.id, key, "payment", payload, status_code=201)
-    return _answer(response, answer.status_code, answer.body, answer.replayed)
+    return run_idempotent(db, caller, key, "payment", payload, response, status_code=201)
 
 
 @router.get("/{reservation_id}/folio", response_model=FolioOut)
