@@ -261,31 +261,24 @@ def build(session: Session, today: date | None = None, *, floors: int = 4, seed:
         guest = _guest(session, prop, rng, given, surname)
         return booking.create_reservation(session, prop, types[code], guest, arrival, departure, **kw)  # type: ignore[arg-type]
 
+    def in_house(given: str, surname: str, code: str, arrival: date, departure: date) -> None:
+        r = reserve(given, surname, code, arrival, departure)
+        r.status, r.checked_in_at, r.checked_in_by = (
+            ReservationStatus.CHECKED_IN,
+            datetime.now(ZoneInfo(TIMEZONE)),
+            "desk",
+        )
+        room = take(code)
+        room.occupancy = Occupancy.OCCUPIED
+        _occupy(session, r, room, arrival, departure)
+
     codes = [s.code for s in ROOM_TYPES]
     for i, (given, surname) in enumerate(IN_HOUSE):
-        code = codes[i % 3]
-        r = reserve(
-            given, surname, code, today - timedelta(days=1 + i % 3), today + timedelta(days=1 + i % 4)
+        in_house(
+            given, surname, codes[i % 3], today - timedelta(days=1 + i % 3), today + timedelta(days=1 + i % 4)
         )
-        r.status, r.checked_in_at, r.checked_in_by = (
-            ReservationStatus.CHECKED_IN,
-            datetime.now(ZoneInfo(TIMEZONE)),
-            "desk",
-        )
-        room = take(code)
-        room.occupancy = Occupancy.OCCUPIED
-        _occupy(session, r, room, r.arrival, r.departure)
-    for i, (given, surname) in enumerate(DEPARTURES):
-        code = codes[i % 2]
-        r = reserve(given, surname, code, today - timedelta(days=2 + i % 2), today)
-        r.status, r.checked_in_at, r.checked_in_by = (
-            ReservationStatus.CHECKED_IN,
-            datetime.now(ZoneInfo(TIMEZONE)),
-            "desk",
-        )
-        room = take(code)
-        room.occupancy = Occupancy.OCCUPIED
-        _occupy(session, r, room, r.arrival, r.departure)
+    for i, (given, surname) in enumerate(DEPARTURES):  # leaving today: no night left in the room
+        in_house(given, surname, codes[i % 2], today - timedelta(days=2 + i % 2), today)
     for room in free[-3:-1]:
         room.housekeeping = Housekeeping.DIRTY
     free[-1].housekeeping = Housekeeping.OUT_OF_ORDER
