@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Base64Bytes, BaseModel, ConfigDict, Field, model_validator
 
 from frontoffice.models import PaymentKind, ReservationStatus
 
@@ -150,10 +151,29 @@ class SearchOut(Out):
 # --- stays --------------------------------------------------------------------------------------
 
 
+def _image(magic: bytes, limit: int, what: str) -> Callable[[bytes], bytes]:
+    def check(data: bytes) -> bytes:
+        if not data.startswith(magic):
+            raise ValueError(f"must be a {what}")
+        if len(data) > limit:
+            raise ValueError(f"must be at most {limit // 1024} KiB")
+        return data
+
+    return check
+
+
+# Base64 in JSON. A signature is a small two-colour PNG; a card photo a camera JPEG.
+SignaturePng = Annotated[Base64Bytes, AfterValidator(_image(b"\x89PNG\r\n\x1a\n", 256 * 1024, "PNG image"))]
+IdPhotoJpeg = Annotated[Base64Bytes, AfterValidator(_image(b"\xff\xd8\xff", 2048 * 1024, "JPEG image"))]
+
+
 class RegistrationIn(In):
     email: Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
     phone: Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] | None = None
     terms_version: Annotated[str, Field(max_length=32)] = ""
+    signature_png: SignaturePng | None = None
+    # An ID card without MRZ, photographed for the desk to verify (deleted once verified).
+    id_photo_jpeg: IdPhotoJpeg | None = None
 
 
 class CheckInIn(In):

@@ -32,6 +32,7 @@ exactly once (an interrupted online call is queued under its own idempotency key
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -184,9 +185,16 @@ class Registration:
     email: str | None = None
     phone: str | None = None
     terms_version: str = ""
+    signature_png: bytes | None = None
+    id_photo_jpeg: bytes | None = None  # an ID card without MRZ, for the desk to verify
 
     def wire(self) -> dict[str, Any]:
-        return {"email": self.email, "phone": self.phone, "terms_version": self.terms_version}
+        body: dict[str, Any] = {"email": self.email, "phone": self.phone, "terms_version": self.terms_version}
+        for name in ("signature_png", "id_photo_jpeg"):
+            image = getattr(self, name)
+            if image is not None:
+                body[name] = base64.b64encode(image).decode("ascii")
+        return body
 
 
 @dataclass(frozen=True)

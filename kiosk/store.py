@@ -220,6 +220,8 @@ class Store:
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
+        # Delivered ops may hold a signature or an ID photo: deleted rows are overwritten, not left.
+        self._conn.execute("PRAGMA secure_delete=ON")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._upgrade()
 

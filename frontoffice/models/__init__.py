@@ -5,7 +5,14 @@ from frontoffice.models.base import Base
 from frontoffice.models.folio import Charge, ChargeType, Payment, PaymentKind
 from frontoffice.models.kiosk import AssistanceRequest, AuditEvent, Kiosk, KioskHeartbeat
 from frontoffice.models.property import READY_STATES, Housekeeping, Occupancy, Property, Rate, Room, RoomType
-from frontoffice.models.reservation import Guest, Reservation, ReservationStatus, RoomNight
+from frontoffice.models.reservation import (
+    Guest,
+    ImageKind,
+    RegistrationImage,
+    Reservation,
+    ReservationStatus,
+    RoomNight,
+)
 from frontoffice.models.sync import ChangeLog, DeadLetter, ProcessedOp
 
 __all__ = [
@@ -19,6 +26,7 @@ __all__ = [
     "DeadLetter",
     "Guest",
     "Housekeeping",
+    "ImageKind",
     "Kiosk",
     "KioskHeartbeat",
     "NightAudit",
@@ -28,6 +36,7 @@ __all__ = [
     "ProcessedOp",
     "Property",
     "Rate",
+    "RegistrationImage",
     "Reservation",
     "ReservationStatus",
     "Room",

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontoffice.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -85,3 +85,23 @@ class RoomNight(Base):
     reservation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("reservation.id", ondelete="CASCADE"), index=True
     )
+
+
+class ImageKind(enum.StrEnum):
+    SIGNATURE = "signature"  # the guest's signature on the registration card
+    ID_PHOTO = "id_photo"  # an ID card without MRZ, photographed for the desk to verify
+
+
+class RegistrationImage(Base):
+    """An image attached to a stay's registration. An ID photo is deleted once the desk verified it."""
+
+    __tablename__ = "registration_image"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    reservation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reservation.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ImageKind] = mapped_column(enum_column(ImageKind))
+    media_type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,17 +8,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
 from frontoffice.models import (
     AssistanceRequest,
     DeadLetter,
     Guest,
+    ImageKind,
     Kiosk,
     NightAudit,
     Payment,
     Property,
+    RegistrationImage,
     Reservation,
     ReservationStatus,
     Room,
@@ -48,6 +50,7 @@ class Stay:
     checked_in_at: datetime | None
     checked_in_by: str
     balance: int
+    signature: uuid.UUID | None  # the registration card's signature image, if the guest signed
 
 
 def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> list[Stay]:
@@ -65,6 +68,7 @@ def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> lis
             Reservation.checked_in_at,
             Reservation.checked_in_by,
             folio.balance_of(Reservation.id),
+            _image_of(Reservation.id, ImageKind.SIGNATURE),
         )
         .join(Guest, Guest.id == Reservation.guest_id)
         .join(RoomType, RoomType.id == Reservation.room_type_id)
@@ -74,10 +78,29 @@ def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> lis
     ).all()
     return [
         Stay(
-            code, f"{given} {surname}".strip(), room or "", kind, arrive, leave, status, at, by, int(balance)
+            code,
+            f"{given} {surname}".strip(),
+            room or "",
+            kind,
+            arrive,
+            leave,
+            status,
+            at,
+            by,
+            int(balance),
+            sig,
         )
-        for code, given, surname, room, kind, arrive, leave, status, at, by, balance in rows
+        for code, given, surname, room, kind, arrive, leave, status, at, by, balance, sig in rows
     ]
+
+
+def _image_of(reservation_id: ColumnElement[uuid.UUID], kind: ImageKind) -> Any:
+    return (
+        select(RegistrationImage.id)
+        .where(RegistrationImage.reservation_id == reservation_id, RegistrationImage.kind == kind)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def arrivals_and_departures(session: Session, prop: Property) -> tuple[list[Stay], list[Stay]]:
@@ -170,11 +193,36 @@ def payments_to_review(session: Session, prop: Property) -> list[tuple[Payment, 
     return [(p, r, name or "desk") for p, r, name in rows]
 
 
+def id_photos_to_verify(session: Session, prop: Property) -> list[tuple[uuid.UUID, Reservation, str]]:
+    """ID cards without MRZ photographed at a kiosk, oldest first, with the stay and its room."""
+    rows = session.execute(
+        select(RegistrationImage.id, Reservation, Room.number)
+        .join(Reservation, Reservation.id == RegistrationImage.reservation_id)
+        .outerjoin(Room, Room.id == Reservation.room_id)
+        .where(Reservation.property_id == prop.id, RegistrationImage.kind == ImageKind.ID_PHOTO)
+        .options(joinedload(Reservation.guest))
+        .order_by(RegistrationImage.created_at)
+    ).all()
+    return [(image, r, room or "") for image, r, room in rows]
+
+
+def registration_image(session: Session, prop: Property, image_id: uuid.UUID) -> RegistrationImage:
+    row = session.scalars(
+        select(RegistrationImage)
+        .join(Reservation, Reservation.id == RegistrationImage.reservation_id)
+        .where(RegistrationImage.id == image_id, Reservation.property_id == prop.id)
+    ).first()
+    if row is None:
+        raise NotFound("no such image")
+    return row
+
+
 @dataclass(frozen=True)
 class Counts:
     assistance: int
     dead_letters: int
     payments: int
+    id_photos: int
 
 
 def counts(session: Session, prop: Property) -> Counts:
@@ -198,7 +246,14 @@ def counts(session: Session, prop: Property) -> Counts:
         .where(Reservation.property_id == prop.id, Payment.review_reason != "", Payment.reviewed_at.is_(None))
         .scalar_subquery()
     )
-    return Counts(*session.execute(select(assistance, dead, payments)).one())
+    photos = (
+        select(func.count())
+        .select_from(RegistrationImage)
+        .join(Reservation, Reservation.id == RegistrationImage.reservation_id)
+        .where(Reservation.property_id == prop.id, RegistrationImage.kind == ImageKind.ID_PHOTO)
+        .scalar_subquery()
+    )
+    return Counts(*session.execute(select(assistance, dead, payments, photos)).one())
 
 
 def last_audits(session: Session, prop: Property, limit: int = 5) -> list[NightAudit]:
@@ -253,3 +308,22 @@ def review_payment(session: Session, prop: Property, payment_id: uuid.UUID, acto
     if row.reviewed_at is None:
         row.reviewed_at, row.reviewed_by = utcnow(), actor
         audit.record(session, prop.id, actor, "payment_reviewed", "payment", row.id)
+
+
+def verify_id_photo(session: Session, prop: Property, image_id: uuid.UUID, actor: str, matches: bool) -> None:
+    """The desk compared the photo with the guest's booking: the outcome is audited, the photo deleted
+    (it was kept only for this). A second click finds nothing left to do."""
+    row = session.scalars(
+        select(RegistrationImage)
+        .join(Reservation, Reservation.id == RegistrationImage.reservation_id)
+        .where(
+            RegistrationImage.id == image_id,
+            RegistrationImage.kind == ImageKind.ID_PHOTO,
+            Reservation.property_id == prop.id,
+        )
+    ).first()
+    if row is None:
+        return
+    action = "id_photo_verified" if matches else "id_photo_rejected"
+    audit.record(session, prop.id, actor, action, "reservation", row.reservation_id)
+    session.delete(row)

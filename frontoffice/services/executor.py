@@ -7,6 +7,7 @@ idempotency store and the dead letters keep the same rows as for ops pushed one 
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
@@ -34,6 +35,16 @@ def load_caller(session: Session, kiosk_id: uuid.UUID) -> Caller:
     return Caller(row[0], row[1])
 
 
+def _digest(op_type: str, payload: dict[str, Any]) -> str:
+    """The request's hash as the server reads it (validated, defaults filled in): the same operation
+    sent once as a call and once queued, or by kiosks that omit a default, hashes alike."""
+    entry = OPERATIONS.get(op_type)
+    # An unknown or invalid op is refused anyway; its raw form still tells a reused key apart.
+    with contextlib.suppress(ValidationError):
+        payload = entry[0].model_validate(payload).model_dump(mode="json") if entry else payload
+    return idempotency.request_hash({"type": op_type, "payload": payload})
+
+
 def _attempt(
     session: Session, caller: Caller, key: str, op_type: str, payload: dict[str, Any], status_code: int
 ) -> idempotency.Answer:
@@ -44,7 +55,7 @@ def _attempt(
     if op_type not in OPERATIONS:
         raise Invalid(f"unknown op type {op_type!r}", code="unknown_op_type")
     model, operation = OPERATIONS[op_type]
-    digest = idempotency.request_hash({"type": op_type, "payload": payload})
+    digest = _digest(op_type, payload)
     try:
         with session.begin_nested():
             data = model.model_validate(payload)
@@ -125,7 +136,7 @@ def _push_batch(db: Database, kiosk_id: uuid.UUID, ops: list[OpIn], safe: bool) 
     """The batch in one transaction. ``safe``: each op under its own savepoint, so a refused op
     rolls back alone and is recorded (processed_op 409 and a dead letter); otherwise the first
     refusal raises ``_Refused`` and nothing is kept."""
-    digests = {op.op_id: idempotency.request_hash({"type": op.type, "payload": op.payload}) for op in ops}
+    digests = {op.op_id: _digest(op.type, op.payload) for op in ops}
     with db.session(write=True) as session:
         caller = load_caller(session, kiosk_id)
         stored = _claim(session, kiosk_id, ops, digests)

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from frontoffice.models import (
     READY_STATES,
     Housekeeping,
+    ImageKind,
     Occupancy,
     Property,
+    RegistrationImage,
     Reservation,
     ReservationStatus,
 )
@@ -79,6 +81,14 @@ def check_in(
         reservation.guest.phone = registration.phone
     if registration.terms_version:
         reservation.terms_version = registration.terms_version
+    for kind, media_type, data in (
+        (ImageKind.SIGNATURE, "image/png", registration.signature_png),
+        (ImageKind.ID_PHOTO, "image/jpeg", registration.id_photo_jpeg),
+    ):
+        if data is not None:
+            session.add(
+                RegistrationImage(reservation_id=reservation.id, kind=kind, media_type=media_type, data=data)
+            )
     changes.record(session, prop.id, changes.RESERVATION, reservation.id)
     changes.record(session, prop.id, changes.ROOM, room.id)
     audit.record(session, prop.id, actor, "check_in", "reservation", reservation.id, room=room.number)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pathlib
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, FastAPI, Form, Path, Query, Request
@@ -163,6 +163,19 @@ def payments(request: Request, session: ReadSession, who: CurrentStaff) -> HTMLR
     return _page(request, session, who, "payments.html", rows=rows)
 
 
+@router.get("/id-photos")
+def id_photos(request: Request, session: ReadSession, who: CurrentStaff) -> HTMLResponse:
+    rows = dashboard.id_photos_to_verify(session, who.property)
+    return _page(request, session, who, "id_photos.html", rows=rows)
+
+
+@router.get("/registration-images/{image_id}")
+def registration_image(image_id: uuid.UUID, session: ReadSession, who: CurrentStaff) -> Response:
+    image = dashboard.registration_image(session, who.property, image_id)
+    # A guest's ID and signature: never kept by a browser or a proxy.
+    return Response(image.data, media_type=image.media_type, headers={"Cache-Control": "no-store"})
+
+
 @router.get("/totals")
 def totals(
     request: Request, session: ReadSession, who: CurrentStaff, day: Annotated[date | None, Query()] = None
@@ -196,6 +209,15 @@ def review_payment(payment_id: uuid.UUID, db: DB, who: PostingStaff) -> Redirect
     with db.session(write=True) as session:
         dashboard.review_payment(session, who.property, payment_id, who.actor)
     return _back("/payments")
+
+
+@router.post("/id-photos/{image_id}/{outcome}")
+def verify_id_photo(
+    image_id: uuid.UUID, outcome: Literal["verified", "rejected"], db: DB, who: PostingStaff
+) -> RedirectResponse:
+    with db.session(write=True) as session:
+        dashboard.verify_id_photo(session, who.property, image_id, who.actor, matches=outcome == "verified")
+    return _back("/id-photos")
 
 
 def install(app: FastAPI) -> None:

@@ -762,7 +762,11 @@ class CheckinJourney:
         assert session is not None and session.booking is not None
         booking = session.booking
         registration = Registration(
-            email=session.email, phone=session.phone, terms_version=self.settings.terms_version
+            email=session.email,
+            phone=session.phone,
+            terms_version=self.settings.terms_version,
+            signature_png=session.signature_png,
+            id_photo_jpeg=session.id_photo,
         )
         self._wait("checkin")
         self._run(
@@ -775,12 +779,6 @@ class CheckinJourney:
         session = self.session
         assert session is not None
         session.booking = booking
-        if session.id_photo is not None:
-            # The desk verifies the card photographed without MRZ; the request carries no image.
-            self.runner.run(
-                lambda: self.office.request_assistance("id_photo", "verify ID card photo", booking.id),
-                lambda _r, _e: None,
-            )
         self._print()
 
     def _print(self) -> None:

@@ -7,8 +7,17 @@ import subprocess
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
-from frontoffice.models import AuditEvent, Kiosk, KioskHeartbeat, Property, Reservation, ReservationStatus
+from frontoffice.models import (
+    AuditEvent,
+    Kiosk,
+    KioskHeartbeat,
+    Property,
+    RegistrationImage,
+    Reservation,
+    ReservationStatus,
+)
 from frontoffice.schemas import RegistrationIn
 from frontoffice.services import stays
 from kiosk.frontdesk import Offline, Refused, Registration, RoomNotReady, WalkInGuest
@@ -71,7 +80,8 @@ def test_offline_check_in_of_a_ready_preassigned_room_reaches_the_server(kiosk, 
     with pytest.raises(Offline):
         kiosk.desk.availability(1)
 
-    done = kiosk.desk.check_in(fauzi, Registration(email="ahmad@example.org"))
+    signature = b"\x89PNG\r\n\x1a\n" + b"signed with a finger"
+    done = kiosk.desk.check_in(fauzi, Registration(email="ahmad@example.org", signature_png=signature))
     assert done.status == "checked_in" and done.offline
     with pytest.raises(Refused) as twice:
         kiosk.desk.check_in(fauzi)
@@ -83,6 +93,11 @@ def test_offline_check_in_of_a_ready_preassigned_room_reaches_the_server(kiosk, 
     assert kiosk.worker.link.wait_for(True, 10)
     assert kiosk.worker.wait_drained(10)
     assert _server_state(db, fauzi.id) == (ReservationStatus.CHECKED_IN, "ahmad@example.org")
+    with db.session() as session:
+        image = session.scalars(
+            select(RegistrationImage).where(RegistrationImage.reservation_id == fauzi.id)
+        ).one()
+    assert image.kind == "signature" and image.data == signature  # the registration card, signed offline
     [again] = kiosk.desk.search(surname="Fauzi", arrival=BUSINESS_DATE)
     assert again.status == "checked_in" and not again.offline
 

@@ -295,7 +295,9 @@ def test_happy_path_code_surname_id_sign_pay_print():
     assert j.step is Step.FINISH and j.session.printed
     assert r.terminal.calls == [("sale", Money(125000000, "IDR"))]
     assert len(r.office.payments) == 1 and r.office.payments[0].reference == str(j.session.booking.id)
-    assert r.office.checkins == [Registration("budi@new.example", "+62 811 999", "2026-01")]
+    assert r.office.checkins == [
+        Registration("budi@new.example", "+62 811 999", "2026-01", signature_png=b"png")
+    ]
     receipt = r.printer.printed[0]
     assert receipt.qr_payloads() == [booking().qr_token]
     texts = " ".join(getattr(e, "text", "") + getattr(e, "right", "") for e in receipt.elements)
@@ -528,7 +530,9 @@ def test_card_without_mrz_photo_or_staff():
     j.pay()
     r.go()
     r.go()
-    assert ("id_photo", "verify ID card photo") in r.office.assistance
+    # The photo and the signature go with the registration; the desk verifies the photo there.
+    assert r.office.checkins[-1].id_photo_jpeg == b"jpeg"
+    assert r.office.checkins[-1].signature_png == b"png"
     r2 = rig(id_without_mrz="staff", camera=lambda: b"jpeg")
     j = r2.journey
     j.start()
