@@ -82,7 +82,11 @@ def load(db: Database) -> int:
             kiosk.last_seen_at = now - timedelta(seconds=rng.randint(0, 600))
             kiosk.app_version, kiosk.outbox_depth = "0.1.0", rng.choice([0, 0, 0, 2, 14])
             kiosk.devices = {
-                "printer": {"health": rng.choice(["ok", "faulty"]), "paper": rng.choice(["ok", "near_end"])},
+                "printer": {
+                    "health": rng.choice(["ok", "faulty"]),
+                    "reason": "",
+                    "detail": {"paper": rng.choice(["ok", "near_end"])},
+                },
                 "terminal": {"health": rng.choice(["ok", "unknown"])},
                 "scanner": {"health": "ok"},
             }

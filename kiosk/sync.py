@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from drivers.payment.journal import JournalEntry, PaymentJournal
+from drivers.payment.journal import JournalEntry, PaymentJournal, ResolvedBy
 from drivers.payment.model import Operation, PaymentResult
 from kiosk.serverapi import ServerClient, ServerError
 from kiosk.store import Op, Store
@@ -40,7 +40,14 @@ PAYMENT_KINDS = {
 TRANSIENT = {"timeout", "unreachable"}
 
 
-def payment_op(reservation_id: str, result: PaymentResult) -> dict[str, Any]:
+# Payments the kiosk did not see settled live: the desk looks at them on the dashboard.
+REVIEW_REASONS: dict[ResolvedBy | None, str] = {
+    ResolvedBy.RECONCILE: "settled by reconciling with the terminal after a kiosk restart",
+    ResolvedBy.STAFF: "settled by staff at the kiosk",
+}
+
+
+def payment_op(reservation_id: str, result: PaymentResult, review_reason: str = "") -> dict[str, Any]:
     """The push payload of an approved terminal result (masked card data only)."""
     return {
         "reservation_id": reservation_id,
@@ -56,6 +63,7 @@ def payment_op(reservation_id: str, result: PaymentResult) -> dict[str, Any]:
             "terminal_ref": str(
                 result.receipt_no if result.receipt_no is not None else result.trace_no or ""
             ),
+            "review_reason": review_reason,
         },
     }
 
@@ -257,7 +265,8 @@ class SyncWorker:
                 continue
             assert entry.result is not None
             with self.store.transaction() as tx:
-                payload = payment_op(reservation_id, entry.result)
+                reason = REVIEW_REASONS.get(entry.resolved_by, "")
+                payload = payment_op(reservation_id, entry.result, reason)
                 tx.enqueue("payment", reservation_id, payload, entry.created_at, op_id=entry.idempotency_key)
 
     def push_all(self, kiosk_id: str) -> None:

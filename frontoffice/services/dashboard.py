@@ -137,12 +137,15 @@ class KioskState:
 
 
 def _device(name: str, report: dict[str, Any]) -> DeviceState:
+    """One device of a heartbeat, as the kiosk reports it (``drivers.base.HealthReport.as_dict``)."""
     health = report.get("health")
+    detail = report.get("detail")
+    paper = detail.get("paper", "") if isinstance(detail, dict) else ""
     return DeviceState(
         name=name,
         health=health if health in ("ok", "faulty") else "unknown",
-        paper=str(report.get("paper", "")),
-        detail=str(report.get("detail", report.get("error", ""))),
+        paper=str(paper),
+        detail=str(report.get("reason", "")),
     )
 
 

@@ -191,15 +191,16 @@ def test_payments_only_in_the_journal_are_handed_over_once(kiosk, db, tmp_path):
     [santoso] = kiosk.desk.search(surname="Santoso", arrival=BUSINESS_DATE)
     journal = PaymentJournal(tmp_path / "payments.sqlite3")
     kiosk.worker.journal = journal
-    for key, reference, outcome in [
-        ("pay-ok-000001", str(santoso.id), Outcome.APPROVED),
-        ("pay-declined-01", str(santoso.id), Outcome.DECLINED),
-        ("pay-no-booking-1", "walk-up", Outcome.APPROVED),
+    for key, reference, outcome, amount, resolved_by in [
+        ("pay-ok-000001", str(santoso.id), Outcome.APPROVED, 123_00, ResolvedBy.LIVE),
+        ("pay-declined-01", str(santoso.id), Outcome.DECLINED, 123_00, ResolvedBy.LIVE),
+        ("pay-no-booking-1", "walk-up", Outcome.APPROVED, 123_00, ResolvedBy.LIVE),
+        ("pay-reconciled1", str(santoso.id), Outcome.APPROVED, 456_00, ResolvedBy.RECONCILE),
     ]:
-        request = PaymentRequest(Operation.SALE, Money(123_00, "IDR"), reference, key)
+        request = PaymentRequest(Operation.SALE, Money(amount, "IDR"), reference, key)
         journal.begin(request, "sim", None, False)
-        result = approved(santoso, 123_00, key)
-        journal.finish(key, replace(result, outcome=outcome).for_request(request), ResolvedBy.LIVE)
+        result = approved(santoso, amount, key)
+        journal.finish(key, replace(result, outcome=outcome).for_request(request), resolved_by)
     kiosk.worker.nudge()
     assert kiosk.worker.wait_drained(10)
     assert kiosk.store.dead_letters() == []
@@ -207,8 +208,10 @@ def test_payments_only_in_the_journal_are_handed_over_once(kiosk, db, tmp_path):
     assert kiosk.store.depth() == 0
     assert [e.idempotency_key for e in journal.unacknowledged()] == ["pay-declined-01", "pay-no-booking-1"]
     with db.session() as session:
-        amounts = [p.amount for p in session.query(Payment).filter_by(reservation_id=santoso.id)]
-    assert amounts.count(123_00) == 1
+        paid = session.query(Payment).filter_by(reservation_id=santoso.id)
+        paid = {p.amount: p.review_reason for p in paid}
+    # Settled live: nothing to look at. Found by reconciliation after a restart: the desk reviews it.
+    assert paid == {123_00: "", 456_00: "settled by reconciling with the terminal after a kiosk restart"}
 
 
 def test_an_op_the_server_cannot_parse_is_found_and_set_aside(kiosk, db):

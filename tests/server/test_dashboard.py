@@ -160,3 +160,30 @@ def test_reports_api_and_friendly_errors(db, desk):
         assert gone.status_code == 403
         with db.session() as session:
             assert session.scalars(select(AssistanceRequest)).one().resolved_at is None
+
+
+def test_kiosks_page_shows_each_device_as_the_kiosk_reports_it(db, desk, client):
+    from drivers.base import HealthReport
+    from drivers.printer.status import Cover, Online, Paper, PrinterStatus
+
+    near_end = PrinterStatus(Online.ONLINE, Paper.NEAR_END, Cover.CLOSED, False).health()
+    out = PrinterStatus(Online.ONLINE, Paper.OUT, Cover.CLOSED, False).health()
+    beat = {
+        "app_version": "0.1.0",
+        "outbox_depth": 3,
+        "devices": {
+            "receipt": near_end.as_dict(),
+            "backup_printer": out.as_dict(),
+            "card_terminal": HealthReport.unknown("no answer to status enquiry").as_dict(),
+        },
+    }
+    assert client.post("/api/v1/kiosk/heartbeat", json=beat).status_code == 204
+    with TestClient(create_app(db)) as web:
+        login = web.get("/dashboard/login")
+        csrf = login.text.split('name="csrf" value="')[1].split('"')[0]
+        web.post("/dashboard/login", data={"name": "frida", "password": PASSWORD, "csrf": csrf})
+        page = web.get("/dashboard/kiosks").text
+    receipt = '<span class="pill ok">receipt: ok</span> <span class="muted">paper near end'
+    assert f'title="paper near end">{receipt}' in page
+    assert '<span class="pill faulty">backup_printer: faulty</span> <span class="muted">paper out' in page
+    assert 'title="no answer to status enquiry"><span class="pill unknown">card_terminal: unknown' in page
