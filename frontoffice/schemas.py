@@ -105,6 +105,12 @@ class ReservationOut(Out):
     qr_token: str
 
 
+class CheckInOut(ReservationOut):
+    """The check-in's answer: the stay plus the room's access code, which nothing else shows a kiosk."""
+
+    access_code: str
+
+
 def _plausible_name(value: str) -> str:
     if not any(c.isalpha() for c in value):
         raise ValueError("must contain letters")

@@ -35,7 +35,7 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -160,6 +160,7 @@ class Booking:
     deposit_held: int
     checked_in_at: datetime | None
     qr_token: str
+    access_code: str = ""  # the room's code: only a check-in answered by the server carries one
     offline: bool = False  # read from the kiosk's copy, not from the server
 
     @classmethod
@@ -267,9 +268,10 @@ class FrontDesk:
         return Refused(exc.code, str(exc))
 
     def _remember(self, data: dict[str, Any]) -> Booking:
+        code = data.pop("access_code", "")  # a door code is not kept at rest on the kiosk
         with self.store.transaction() as tx:
             tx.merge_reservations([data])
-        return Booking.parse(data)
+        return replace(Booking.parse(data), access_code=code)
 
     def _local(self, booking_id: uuid.UUID) -> dict[str, Any]:
         data = self.store.reservation(str(booking_id))

@@ -128,7 +128,10 @@ def checkin_receipt(
         start, end = (format_time(t, "short", locale=locale) for t in breakfast)
         elements.append(Row(_("Breakfast"), f"{start} - {end}"))
     elements += [
-        Row(_("Room access code"), room_access_code, bold=True),
+        # Checked in offline, the server has not issued the code yet: the desk hands it over.
+        Row(_("Room access code"), room_access_code, bold=True)
+        if room_access_code
+        else Text(_("Your room access code is waiting for you at the front desk."), align="center"),
         QRCode(qr_payload),
         Text(_("Show this code at the door or to our staff"), align="center"),
     ]

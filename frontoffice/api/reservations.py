@@ -12,6 +12,7 @@ from frontoffice.api.deps import DB, IdempotencyKey, KioskCaller, ReadSession, r
 from frontoffice.models import Charge, Payment
 from frontoffice.schemas import (
     CheckInIn,
+    CheckInOut,
     FolioOut,
     PaymentIn,
     ReservationOut,
@@ -49,7 +50,7 @@ def assign_room(reservation_id: uuid.UUID, caller: KioskCaller, db: DB) -> Reser
         return reservation_out(session, caller.property, reservation)
 
 
-@router.post("/{reservation_id}/check-in", response_model=ReservationOut)
+@router.post("/{reservation_id}/check-in", response_model=CheckInOut)
 def check_in(
     reservation_id: uuid.UUID,
     body: CheckInIn,

@@ -61,6 +61,9 @@ class Reservation(Base):
     deposit_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     source: Mapped[str] = mapped_column(String(16), default="desk")  # desk, ota, kiosk
     terms_version: Mapped[str] = mapped_column(String(32), default="")
+    # The room's code for the guest (receipt, keypad), issued at check-in and voided at check-out.
+    # Never in a search answer or the kiosks' copy: only the check-in answer carries it.
+    access_code: Mapped[str] = mapped_column(String(8), default="")
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_by: Mapped[str] = mapped_column(String(80), default="")  # "kiosk:<name>" or "desk"
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,6 +21,7 @@ from frontoffice.schemas import (
     AssistanceIn,
     AuditIn,
     CheckInIn,
+    CheckInOut,
     PaymentIn,
     PaymentOut,
     WalkInIn,
@@ -64,7 +65,8 @@ def check_in(session: Session, caller: Caller, op: CheckInOp, key: str) -> dict[
     stays.check_in(
         session, caller.property, reservation, op.body.registration, caller.actor, op.at or utcnow()
     )
-    return reservation_out(session, caller.property, reservation).model_dump(mode="json")
+    out = reservation_out(session, caller.property, reservation)
+    return CheckInOut(**dict(out), access_code=reservation.access_code).model_dump(mode="json")
 
 
 def check_out(session: Session, caller: Caller, op: CheckOutOp, key: str) -> dict[str, Any]:

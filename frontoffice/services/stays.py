@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime
 
@@ -21,6 +22,8 @@ from frontoffice.models import (
 from frontoffice.schemas import RegistrationIn
 from frontoffice.services import audit, changes, folio, rooms, views
 from frontoffice.services.errors import Conflict, NotFound
+
+ACCESS_CODE_DIGITS = 6
 
 
 def get_reservation(
@@ -75,6 +78,7 @@ def check_in(
     reservation.status = ReservationStatus.CHECKED_IN
     reservation.checked_in_at = at
     reservation.checked_in_by = actor
+    reservation.access_code = f"{secrets.randbelow(10**ACCESS_CODE_DIGITS):0{ACCESS_CODE_DIGITS}d}"
     if registration.email is not None:
         reservation.guest.email = registration.email
     if registration.phone is not None:
@@ -108,6 +112,7 @@ def check_out(
     room.occupancy = Occupancy.VACANT
     room.housekeeping = Housekeeping.DIRTY
     reservation.status = ReservationStatus.CHECKED_OUT
+    reservation.access_code = ""
     reservation.checked_out_at = at
     changes.record(session, prop.id, changes.RESERVATION, reservation.id)
     changes.record(session, prop.id, changes.ROOM, room.id)

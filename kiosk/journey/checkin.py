@@ -831,8 +831,7 @@ class CheckinJourney:
             wifi_ssid=prop.wifi_ssid if prop else "",
             wifi_password=prop.wifi_password if prop else "",
             breakfast=parse_breakfast(prop.breakfast_hours) if prop else None,
-            # No door-lock system is connected: the confirmation code is what the desk knows.
-            room_access_code=booking.confirmation_code,
+            room_access_code=booking.access_code,
             qr_payload=booking.qr_token,
             issued_at=tz_now,
             payments=payments,

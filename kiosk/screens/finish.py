@@ -16,6 +16,7 @@ class FinishScreen(JourneyScreen):
     room = StringProperty("")
     floor = StringProperty("")
     wifi = StringProperty("")
+    access = StringProperty("")
     qr: Any = ObjectProperty(None, allownone=True)
     _qr_for = ""
 
@@ -36,6 +37,9 @@ class FinishScreen(JourneyScreen):
             if prop
             else ""
         )
+        # On screen only when there is no receipt to carry it: a door code is not for passers-by.
+        code = "" if session.printed else session.booking.access_code
+        self.access = tr._("Room access code: {code}").format(code=code) if code else ""
         if not session.printed and session.receipt_qr != self._qr_for:
             self._qr_for = session.receipt_qr
             self.qr = qr_texture(session.receipt_qr)

@@ -18,7 +18,9 @@ PAYMENT = CardPayment(
 ISSUED_AT = datetime(2026, 11, 26, 14, 3, tzinfo=ZoneInfo("Asia/Makassar"))
 
 
-def sample_checkin(locale: str = "en", guest_name: str = "Nguyễn Thị Ánh", translate=None):
+def sample_checkin(
+    locale: str = "en", guest_name: str = "Nguyễn Thị Ánh", translate=None, room_access_code: str = "482913"
+):
     kwargs = {} if translate is None else {"translate": translate}
     return checkin_receipt(
         hotel_name="Hotel Sambut Bali",
@@ -31,7 +33,7 @@ def sample_checkin(locale: str = "en", guest_name: str = "Nguyễn Thị Ánh", 
         wifi_ssid="Sambut-Guest",
         wifi_password="selamat-datang-42",
         breakfast=(time(6, 30), time(10, 30)),
-        room_access_code="482913",
+        room_access_code=room_access_code,
         qr_payload=QR_PAYLOAD,
         issued_at=ISSUED_AT,
         payments=[PAYMENT],

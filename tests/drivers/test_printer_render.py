@@ -133,6 +133,12 @@ def test_receipt_shows_amount_in_guest_locale_and_translated_labels():
     assert "VISA **** **** **** 1234" in text
 
 
+def test_a_receipt_without_access_code_sends_the_guest_to_the_desk_for_it():
+    assert "Room access code" in printed_text(render(sample_checkin(), PROFILE_80MM))
+    text = printed_text(render(sample_checkin(room_access_code=""), PROFILE_80MM))  # checked in offline
+    assert "Room access code" not in text and "waiting for you at the front desk" in " ".join(text.split())
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [

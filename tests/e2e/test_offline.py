@@ -184,3 +184,13 @@ def test_tls_server_is_verified_with_the_configured_ca(db, hotel, token, tmp_pat
         trusting.close()
         stranger.close()
         live.stop()
+
+
+@pytest.mark.kiosk_only
+def test_online_check_in_gives_the_guest_the_access_code_and_keeps_it_off_the_kiosk(kiosk, db):
+    [fauzi] = kiosk.desk.search(surname="Fauzi", arrival=BUSINESS_DATE)
+    done = kiosk.desk.check_in(fauzi)
+    with db.session() as session:
+        issued = session.get_one(Reservation, fauzi.id).access_code
+    assert done.access_code == issued and len(issued) == 6 and not done.offline
+    assert "access_code" not in kiosk.store.reservation(str(fauzi.id))  # the local copy has no door code

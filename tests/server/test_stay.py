@@ -2,6 +2,7 @@
 
 import uuid
 
+from frontoffice.models import Reservation
 from tests.server.conftest import idem
 from tests.server.helpers import arrival, card_payment
 
@@ -10,7 +11,7 @@ def _url(r, action=""):
     return f"/api/v1/reservations/{r['id']}{action}"
 
 
-def test_happy_path_assign_check_in_pay_check_out(client):
+def test_happy_path_assign_check_in_pay_check_out(db, client):
     r = arrival(client, "Santoso")
     assert r["room"] is None and r["balance"] == r["total"] > 0
 
@@ -35,6 +36,11 @@ def test_happy_path_assign_check_in_pay_check_out(client):
     body = res.json()
     assert body["status"] == "checked_in" and body["room"]["occupancy"] == "occupied"
     assert body["guest"]["email"] == "budi@example.com"
+    # The room's code is in the check-in's answer only: never in a search or a read of the stay.
+    assert len(body["access_code"]) == 6 and body["access_code"].isdigit()
+    assert "access_code" not in client.get(_url(r)).json()
+    again = client.post("/api/v1/reservations/search", json={"qr_token": r["qr_token"]}).json()
+    assert "access_code" not in again["matches"][0]
 
     res = client.post(_url(r, "/check-out"), headers=idem())
     assert res.status_code == 409 and res.json()["error"] == "balance_due"
@@ -52,6 +58,8 @@ def test_happy_path_assign_check_in_pay_check_out(client):
     assert res.status_code == 200
     assert res.json()["status"] == "checked_out"
     assert res.json()["room"]["housekeeping"] == "dirty" and res.json()["room"]["occupancy"] == "vacant"
+    with db.session() as session:
+        assert session.get(Reservation, uuid.UUID(r["id"])).access_code == ""  # voided with the stay
 
 
 def test_check_in_replays_first_answer_for_the_same_key(client):

@@ -132,7 +132,7 @@ class Office:
     def check_in(self, b: Booking, registration: Registration | None = None) -> Booking:
         assert registration is not None
         self.checkins.append(registration)
-        return replace(b, status="checked_in")
+        return replace(b, status="checked_in", access_code="204871")
 
     def record_payment(self, b: Booking, result: PaymentResult) -> None:
         self.payments.append(result)
@@ -301,7 +301,7 @@ def test_happy_path_code_surname_id_sign_pay_print():
     receipt = r.printer.printed[0]
     assert receipt.qr_payloads() == [booking().qr_token]
     texts = " ".join(getattr(e, "text", "") + getattr(e, "right", "") for e in receipt.elements)
-    assert "305" in texts and "Sambut-Guest" in texts and "A1B2C3" in texts
+    assert "305" in texts and "Sambut-Guest" in texts and "A1B2C3" in texts and "204871" in texts
     # The finish screen goes back to the welcome screen by itself, and the session is gone.
     r.clock.now += 21
     j.tick()
