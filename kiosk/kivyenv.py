@@ -19,6 +19,11 @@ def prepare(settings: KioskSettings) -> None:
     # No clipboard: a kiosk has nothing to copy or paste (and Kivy would look for xclip/xsel).
     os.environ.setdefault("KIVY_CLIPBOARD", "dummy")
     logging.getLogger("kivy").setLevel(logging.WARNING)
+    # On Linux Kivy also probes xclip/xsel for the X cut buffer and logs a CRITICAL traceback when
+    # neither is installed; with no clipboard that is expected, not a fault to show a technician.
+    logging.getLogger("kivy").addFilter(
+        lambda record: not record.getMessage().startswith("Cutbuffer: Unable to find any valuable")
+    )
     from kivy.config import Config
 
     k = settings.kiosk
