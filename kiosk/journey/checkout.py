@@ -107,10 +107,11 @@ def folio_lines(folio: Folio) -> list[FolioLine]:
         for night, amount in sorted(nights.items())
     ]
     extras = [
-        FolioLine("extra", c.description, c.amount, c.night, c.disputed)
+        FolioLine("extra", c.description if c.type == "extra" else CHARGE_LABELS.get(c.type, c.description),
+                  c.amount, c.night, c.disputed)
         for c in folio.charges
         if c.night is None or c.type == "extra"
-    ]
+    ]  # fmt: skip
     paid = [
         FolioLine("refund" if p.kind == "refund" else "payment", PAYMENT_LABELS[p.kind], p.amount)
         for p in folio.payments
@@ -122,6 +123,14 @@ def folio_lines(folio: Folio) -> list[FolioLine]:
     return lines
 
 
+def line_label(line: FolioLine, translate: Callable[[str], str], lang: str) -> str:
+    """The line's words in the guest's language (an extra keeps the desk's own description)."""
+    if line.kind == "night" and line.night is not None:
+        return translate(line.label).format(date=short_date(line.night, lang))
+    return translate(line.label)
+
+
+CHARGE_LABELS = {"room": N_("Room"), "service": N_("Service charge"), "tax": N_("Tax")}
 PAYMENT_LABELS = {
     "sale": N_("Card payment"),
     "capture": N_("Taken from your deposit"),
@@ -481,7 +490,7 @@ class CheckoutFlow:
 
         lines = [
             InvoiceLine(
-                tr(line.label).format(date=short_date(line.night, lang) if line.night else ""),
+                line_label(line, tr, lang),
                 Money(line.amount, folio.currency),
                 credit=line.credit,
             )
