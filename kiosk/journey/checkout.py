@@ -152,6 +152,7 @@ class CheckoutFlow:
         language: str
         translate: Callable[[str, str], str]
         wait_text: str
+        problem: Problem | None
         settings: Any
         clock: Callable[[], float]
         _finish_until: float
@@ -405,9 +406,9 @@ class CheckoutFlow:
         session = self.session
         assert session is not None and session.checkout is not None
         if action is checkin.Action.OTHER_WAY:
-            self._go(
-                checkin.Step.OUT_ENTER if self.step is not checkin.Step.OUT_ENTER else checkin.Step.OUT_FIND
-            )
+            # An unreadable receipt: type instead. Anything else: back to both ways of finding it.
+            unreadable = self.problem is not None and self.problem.kind == "checkout_unreadable"
+            self._go(checkin.Step.OUT_ENTER if unreadable else checkin.Step.OUT_FIND)
             return True
         if action is checkin.Action.OTHER_CARD and session.checkout.folio is not None:
             # The deposit's card was refused: the balance is paid by whatever card comes next.
