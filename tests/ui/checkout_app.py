@@ -21,20 +21,41 @@ from kiosk import kivyenv  # noqa: E402
 from kiosk.config import load_settings  # noqa: E402
 
 
-def dispute_a_charge(surname: str) -> None:
-    """The desk marks a charge as contested (there is no kiosk way to do it): straight in the DB."""
+def at_the_desk(surname: str, action: str) -> None:
+    """What the desk does (there is no kiosk way to), straight in the server's database: contest a
+    charge, take a booking's whole price in advance, or post a minibar charge."""
+    import uuid
+
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
-    from frontoffice.models import Charge, Guest, Reservation
+    from frontoffice.models import Charge, ChargeType, Guest, Payment, PaymentKind, Property, Reservation
+    from frontoffice.services import folio
 
     engine = create_engine(os.environ["SAMBUT_SERVER_SERVER__DATABASE_URL"])
     with Session(engine) as session, session.begin():
         stay = session.scalars(
             select(Reservation).join(Reservation.guest).where(Guest.surname == surname)
         ).one()
-        session.scalars(select(Charge).where(Charge.reservation_id == stay.id)).first().disputed = True
+        prop = session.get_one(Property, stay.property_id)
+        if action == "dispute":
+            session.scalars(select(Charge).where(Charge.reservation_id == stay.id)).first().disputed = True
+        elif action == "prepay":
+            total = folio.totals(session, [stay.id])[stay.id].total
+            session.add(
+                Payment(id=uuid.uuid4(), reservation_id=stay.id, idempotency_key=f"desk-{stay.id}",
+                        kind=PaymentKind.SALE, amount=total, currency=prop.currency, terminal_id="DESK",
+                        business_date=prop.business_date)
+            )  # fmt: skip
+        else:
+            session.add(
+                Charge(reservation_id=stay.id, type=ChargeType.EXTRA, description="Minibar", night=None,
+                       amount=MINIBAR, currency=prop.currency, business_date=prop.business_date)
+            )  # fmt: skip
     engine.dispose()
+
+
+MINIBAR = 150_000_00  # Rp 150.000
 
 
 def main(report_path: Path) -> int:
@@ -109,7 +130,7 @@ def main(report_path: Path) -> int:
             yield from self.settle(Step.ATTRACT)
 
             # A contested charge: the desk, with the reason; Call staff records the request.
-            dispute_a_charge("Rahayu")
+            at_the_desk("Rahayu", "dispute")
             yield from self.find("Rahayu")
             yield from self.settle(Step.PROBLEM)
             self.said("disputed")
@@ -133,6 +154,40 @@ def main(report_path: Path) -> int:
             yield from self.settle(Step.OUT_FINISH)
             self.said("no_paper")
             printer.set_faults(paper=Paper.OK)
+            j.end()
+
+            # A prepaid guest checks in with a deposit held on the card, takes from the minibar,
+            # and checks out with the receipt's QR: the minibar is taken from the deposit.
+            at_the_desk("Dewi", "prepay")
+            [dewi] = self.app.office.search(surname="Dewi", arrival=j.business_date())
+            j.settings.identity = "off"
+            j.start()
+            j.select(dewi)
+            yield from self.settle(Step.REGISTRATION)
+            j.submit_registration("dewi@example.org", "+62 811 222 333", True)
+            yield from self.settle(Step.SIGNATURE)
+            j.submit_signature(b"signature")
+            yield from self.settle(Step.ROOM)
+            j.room_seen()
+            yield from self.settle(Step.PAYMENT)
+            report["deposit_operation"] = j.session.operation.value
+            j.pay()
+            yield from self.settle(Step.FINISH)
+            token = j.session.booking.qr_token
+            j.end()
+            at_the_desk("Dewi", "minibar")
+            yield from self.settle(Step.ATTRACT)
+            self.press(self.screen().ids.checkout)
+            yield from self.settle(Step.OUT_FIND)
+            self.app.devices["scanner"].feed(token)
+            yield from self.settle(Step.OUT_FOLIO)
+            self.said("deposit_folio")
+            self.press(self.screen().ids.submit)
+            yield from self.settle(Step.PAYMENT)
+            self.said("deposit_payment")
+            self.press(self.screen().ids.pay)
+            yield from self.settle(Step.OUT_FINISH)
+            self.said("deposit_finish")
             j.end()
 
             # The server cannot be reached: said kindly, nothing charged, nothing checked out.

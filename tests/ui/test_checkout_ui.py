@@ -111,3 +111,16 @@ def test_offline_is_said_kindly_and_nothing_changes(run):
     assert "We cannot check you out right now" in data["offline"]
     stay = _stay(session, "Lee")
     assert stay.status.value == "checked_in" and _payments(session, stay) == []
+
+
+def test_minibar_taken_from_the_deposit_held_at_check_in(run):
+    data, session = run
+    assert data["deposit_operation"] == "preauth"
+    assert "Minibar" in data["deposit_folio"] and "Deposit held on your card" in data["deposit_folio"]
+    assert "taken from the deposit held on your card" in data["deposit_payment"]
+    assert "We took IDR 150,000 from the deposit held on your card" in data["deposit_finish"]
+    stay = _stay(session, "Dewi")
+    assert stay.status.value == "checked_out"
+    kinds = sorted((p.kind.value, p.amount) for p in _payments(session, stay))
+    assert [k for k, _ in kinds] == ["capture", "preauth", "sale"]
+    assert dict(kinds)["capture"] == 150_000_00
