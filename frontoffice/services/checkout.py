@@ -3,7 +3,7 @@ what keeps a stay from checking out without the desk."""
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from frontoffice.models import Charge, Payment, PaymentKind, Property, Reservation, ReservationStatus
@@ -49,24 +49,22 @@ def require_kiosk_check_out(session: Session, reservation: Reservation) -> None:
 
 
 def open_hold(session: Session, reservation: Reservation) -> HoldOut | None:
-    """The deposit still held: pre-authorised minus captured. One deposit per stay is what a
-    kiosk takes at check-in; the newest pre-authorisation is the one a capture books on."""
-    rows = session.execute(
-        select(Payment.kind, func.coalesce(func.sum(Payment.amount), 0))
-        .where(
-            Payment.reservation_id == reservation.id,
-            Payment.kind.in_([PaymentKind.PREAUTH, PaymentKind.CAPTURE]),
-        )
-        .group_by(Payment.kind)
-    ).all()
-    sums = {kind: int(amount) for kind, amount in rows}
-    held = sums.get(PaymentKind.PREAUTH, 0) - sums.get(PaymentKind.CAPTURE, 0)
-    if held <= 0:
-        return None
+    """The deposit still held on the card: the newest pre-authorisation (a kiosk holds one deposit
+    per stay), unless a capture has booked on it since. A capture (ZVT Book Total) closes the
+    pre-authorisation: what it did not take is no longer held, so it is never booked twice."""
     newest = session.scalars(
         select(Payment)
         .where(Payment.reservation_id == reservation.id, Payment.kind == PaymentKind.PREAUTH)
         .order_by(Payment.created_at.desc())
         .limit(1)
-    ).one()
-    return HoldOut(amount=held, terminal_id=newest.terminal_id, terminal_ref=newest.terminal_ref)
+    ).first()
+    if newest is None:
+        return None
+    captured = exists().where(
+        Payment.reservation_id == reservation.id,
+        Payment.kind == PaymentKind.CAPTURE,
+        Payment.created_at >= newest.created_at,
+    )
+    if session.scalar(select(captured)):
+        return None
+    return HoldOut(amount=newest.amount, terminal_id=newest.terminal_id, terminal_ref=newest.terminal_ref)

@@ -86,7 +86,6 @@ class FolioLine:
     label: str  # msgid or the charge's own description
     amount: int  # minor units, never negative: a payment's counts against the bill
     night: date | None = None
-    disputed: bool = False
 
     @property
     def credit(self) -> bool:
@@ -96,19 +95,15 @@ class FolioLine:
 def folio_lines(folio: Folio) -> list[FolioLine]:
     """Charges by night (room, service and tax of a night together), then extras, then payments."""
     nights: dict[date, int] = {}
-    disputed: set[date] = set()
     for charge in folio.charges:
         if charge.night is not None and charge.type != "extra":
             nights[charge.night] = nights.get(charge.night, 0) + charge.amount
-            if charge.disputed:
-                disputed.add(charge.night)
     by_night = [
-        FolioLine("night", N_("Night of {date}"), amount, night, night in disputed)
-        for night, amount in sorted(nights.items())
+        FolioLine("night", N_("Night of {date}"), amount, night) for night, amount in sorted(nights.items())
     ]
     extras = [
         FolioLine("extra", c.description if c.type == "extra" else CHARGE_LABELS.get(c.type, c.description),
-                  c.amount, c.night, c.disputed)
+                  c.amount, c.night)
         for c in folio.charges
         if c.night is None or c.type == "extra"
     ]  # fmt: skip

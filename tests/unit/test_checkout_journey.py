@@ -392,3 +392,11 @@ def test_folio_lines_group_each_night_and_keep_extras_and_payments():
         ("payment", 100_00),
         ("hold", 500_00),
     ]
+
+
+def test_not_found_other_way_goes_back_to_scanning_or_typing():
+    r = Rig()
+    r.office.stays = []
+    j = by_room(r)
+    j.act(Action.OTHER_WAY)
+    assert j.step is Step.OUT_FIND
