@@ -139,7 +139,6 @@ class CheckoutFlow:
     if TYPE_CHECKING:  # what the journey provides
         session: Session | None
         step: Step
-        terminal: Any
         printer: Any
         office: Any
         runner: Any
@@ -159,8 +158,6 @@ class CheckoutFlow:
         def _fail(self, problem: Problem, retry: Callable[[], None] | None = None) -> None: ...
         def _invalid(self, msgid: str) -> None: ...
         def touch(self) -> None: ...
-        def help(self, reason: str = "") -> None: ...
-        def end(self) -> None: ...
 
     # -- finding the stay -------------------------------------------------------------------
 
