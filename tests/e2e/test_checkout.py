@@ -57,18 +57,18 @@ def test_a_lost_check_out_answer_is_replayed_under_the_same_key(kiosk, server, d
 
 
 def test_server_away_nothing_is_found_and_a_payment_waits_in_the_outbox(kiosk, server, db):
-    [rossi] = kiosk.desk.find_stay(room=_room(kiosk, "Rossi"), surname="Rossi")
-    balance = kiosk.desk.folio(rossi).balance
+    [marlina] = kiosk.desk.find_stay(room=_room(kiosk, "Marlina"), surname="Marlina")
+    balance = kiosk.desk.folio(marlina).balance
     server.stop()
     with pytest.raises(Offline):
-        kiosk.desk.find_stay(room=_room(kiosk, "Rossi"), surname="Rossi")
+        kiosk.desk.find_stay(room=_room(kiosk, "Marlina"), surname="Marlina")
     assert kiosk.worker.link.wait_for(False, 5)
     started = time.monotonic()
     with pytest.raises(Offline):
-        kiosk.desk.settle_payment(rossi, approved(rossi, balance))
+        kiosk.desk.settle_payment(marlina, approved(marlina, balance))
     assert time.monotonic() - started < 2  # offline is said at once, not after the deadline
     assert kiosk.store.depth() >= 1
     server.start()
     kiosk.worker.nudge()
     assert kiosk.worker.link.wait_for(True, 10) and kiosk.worker.wait_drained(10)
-    assert _server(db, rossi.id) == (ReservationStatus.CHECKED_IN, "clean", 1)
+    assert _server(db, marlina.id) == (ReservationStatus.CHECKED_IN, "clean", 1)

@@ -166,3 +166,12 @@ def test_a_check_out_pushed_by_sync_follows_the_same_rules(client, db):
         session.scalars(select(Charge).where(Charge.reservation_id == uuid.UUID(rid))).first().disputed = True
     result = client.post("/api/v1/sync/push", json={"kiosk_id": kiosk_id, "ops": [op]}).json()["results"][0]
     assert result["status"] == "rejected" and "disputed_charges" in result["reason"]
+
+
+def test_the_demo_departure_with_a_deposit_owes_only_the_minibar(client, db):
+    rid, _ = _stay(db, "Rossi")
+    folio = _folio(client, rid)
+    extras = [c for c in folio["charges"] if c["type"] == "extra"]
+    assert [c["description"] for c in extras] == ["Minibar"]
+    assert folio["balance"] == extras[0]["amount"]
+    assert folio["hold"]["amount"] > folio["balance"] and folio["hold"]["terminal_ref"].isdigit()
