@@ -154,6 +154,20 @@ class SearchOut(Out):
     matches: list[ReservationOut]
 
 
+class StaySearchIn(In):
+    """An in-house stay for check-out: the check-in receipt's QR token alone, or room + surname."""
+
+    qr_token: Annotated[str, Field(min_length=10, max_length=200)] | None = None
+    room: Annotated[str, Field(min_length=1, max_length=16)] | None = None
+    surname: Surname | None = None
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> StaySearchIn:
+        if (self.qr_token is None) == (self.room is None) or (self.room is None) != (self.surname is None):
+            raise ValueError("give either qr_token alone, or room + surname")
+        return self
+
+
 # --- stays --------------------------------------------------------------------------------------
 
 
@@ -219,6 +233,7 @@ class PaymentOut(Out):
     card_brand: str
     masked_pan: str
     auth_code: str
+    terminal_id: str
     terminal_ref: str
     created_at: datetime
 
@@ -229,6 +244,22 @@ class ChargeOut(Out):
     night: date | None
     amount: int
     currency: str
+    disputed: bool
+
+
+class HoldOut(Out):
+    """What is still held on the guest's card (pre-authorised, not yet captured), and where."""
+
+    amount: int
+    terminal_id: str
+    terminal_ref: str  # the terminal's receipt number of the pre-authorisation
+
+
+class CheckOutCheck(Out):
+    """Can this stay check out at a kiosk? ``reason`` says why not (the guest goes to the desk)."""
+
+    allowed: bool
+    reason: str = ""
 
 
 class FolioOut(Out):
@@ -240,6 +271,8 @@ class FolioOut(Out):
     paid: int
     balance: int
     deposit_held: int
+    hold: HoldOut | None = None
+    check_out: CheckOutCheck = CheckOutCheck(allowed=True)
 
 
 # --- walk-ins -----------------------------------------------------------------------------------

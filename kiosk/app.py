@@ -54,6 +54,10 @@ SCREENS: dict[Step, str] = {
     Step.FINISH: "finish",
     Step.WAIT: "wait",
     Step.PROBLEM: "problem",
+    Step.OUT_FIND: "checkout_find",
+    Step.OUT_ENTER: "checkout_enter",
+    Step.OUT_FOLIO: "checkout_folio",
+    Step.OUT_FINISH: "checkout_finish",
 }
 OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
@@ -233,7 +237,7 @@ class KioskApp(App):
         screen.refresh()
         if self.manager.current != screen.name:
             self.manager.current = screen.name
-            if j.step in (Step.FIND, Step.IDENTITY) and self.camera is not None:
+            if j.step in (Step.FIND, Step.IDENTITY, Step.OUT_FIND) and self.camera is not None:
                 self.camera.arm()  # look for a booking QR or a licence (decoding stops after a read)
         for overlay, name in OVERLAYS.items():
             widget = self.overlays.get(name)

@@ -12,6 +12,10 @@ reaches the server again, so the guest never waits on a dead server.
     check_in(booking, registration=Registration()) -> Booking
     record_payment(booking, result)                   an approved terminal result, sent once
     request_assistance(screen, reason="", booking_id=None) -> None
+    find_stay(*, qr_token= | room=, surname=) -> list[Booking]      online only (check-out)
+    folio(booking) -> Folio                                        online only
+    settle_payment(booking, result)   record_payment, then wait until the server has it
+    check_out(booking, key) -> Booking                             online only
     availability(nights, adults=1, children=0) -> list[Offer]          online only
     book_walk_in(offer, nights, guest, adults=1, children=0) -> Booking  online only
     audit(action, entity="", entity_id="", actor="kiosk", **detail) -> None
@@ -25,14 +29,17 @@ server or the local rules said no; ``code`` is the server's, e.g. ``reservation_
 ``Booking.offline`` tells the UI it is looking at the local copy.
 
 Offline, a booking can be checked in only with the room pre-assigned to it when pulled, and only
-if that room is ready; the check-in, payments, help requests and audit events are queued in the
-store's outbox in the same transaction as the local change, and the sync worker delivers each
-exactly once (an interrupted online call is queued under its own idempotency key).
+if that room is ready; check-out is never done offline (only the server knows the final bill:
+the desk may have posted a charge the kiosk's copy has not seen). The check-in, payments, help
+requests and audit events are queued in the store's outbox in the same transaction as the local
+change, and the sync worker delivers each exactly once (an interrupted online call is queued
+under its own idempotency key).
 """
 
 from __future__ import annotations
 
 import base64
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -196,6 +203,80 @@ class Registration:
             if image is not None:
                 body[name] = base64.b64encode(image).decode("ascii")
         return body
+
+
+@dataclass(frozen=True)
+class FolioCharge:
+    type: str  # room | service | tax | extra
+    description: str
+    night: date | None
+    amount: int
+    disputed: bool
+
+
+@dataclass(frozen=True)
+class FolioPayment:
+    kind: str  # sale | preauth | capture | refund
+    amount: int
+    card_brand: str
+    masked_pan: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Hold:
+    """What is still pre-authorised on the guest's card, and on which terminal transaction."""
+
+    amount: int
+    terminal_id: str
+    terminal_ref: str
+
+
+@dataclass(frozen=True)
+class Folio:
+    """The bill as the server has it (``FolioOut``); money in minor units of ``currency``."""
+
+    currency: str
+    charges: list[FolioCharge]
+    payments: list[FolioPayment]
+    total: int
+    paid: int
+    balance: int
+    hold: Hold | None
+    can_check_out: bool
+    reason: str  # why not, in the server's words (not_in_house, disputed_charges, ...)
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> Folio:
+        return cls(
+            currency=data["currency"],
+            charges=[
+                FolioCharge(
+                    c["type"],
+                    c["description"],
+                    date.fromisoformat(c["night"]) if c["night"] else None,
+                    c["amount"],
+                    c["disputed"],
+                )
+                for c in data["charges"]
+            ],
+            payments=[
+                FolioPayment(
+                    p["kind"],
+                    p["amount"],
+                    p["card_brand"],
+                    p["masked_pan"],
+                    datetime.fromisoformat(p["created_at"]),
+                )
+                for p in data["payments"]
+            ],
+            total=data["total"],
+            paid=data["paid"],
+            balance=data["balance"],
+            hold=Hold(**data["hold"]) if data.get("hold") else None,
+            can_check_out=data["check_out"]["allowed"],
+            reason=data["check_out"]["reason"],
+        )
 
 
 @dataclass(frozen=True)
@@ -434,6 +515,22 @@ class FrontDesk:
             tx.enqueue("payment", str(booking.id), payload, result.timestamp, op_id=result.idempotency_key)
         self._nudge()
 
+    def settle_payment(self, booking: Booking, result: PaymentResult, timeout_s: float = 10.0) -> None:
+        """``record_payment``, then wait until the server has applied it: a check-out right after
+        must see the bill paid. Raises Offline when it has not arrived in time (it stays queued
+        and is delivered later), Refused when the server refused it."""
+        self.record_payment(booking, result)
+        key = result.idempotency_key
+        deadline = time.monotonic() + timeout_s
+        while self.store.known_op(key):
+            refused = next((d for d in self.store.dead_letters() if d.op_id == key), None)
+            if refused is not None:
+                raise Refused("payment_not_recorded", refused.reason)
+            if self.link.offline or time.monotonic() >= deadline:
+                raise Offline("the payment has not reached the server yet")
+            self._nudge()
+            time.sleep(0.1)
+
     def request_assistance(self, screen: str, reason: str = "", booking_id: uuid.UUID | None = None) -> None:
         now = self.now()
         payload = {
@@ -453,6 +550,37 @@ class FrontDesk:
         with self.store.transaction() as tx:
             tx.audit(self.now(), actor, action, entity, entity_id, **detail)
         self._nudge()
+
+    # -- check-out (never offline: the bill is the server's) ----------------------------------
+
+    def find_stay(
+        self, *, qr_token: str | None = None, room: str | None = None, surname: str | None = None
+    ) -> list[Booking]:
+        """The stay on the check-in receipt's QR, or the in-house stays in ``room`` under ``surname``."""
+        if (qr_token is None) == (room is None) or (room is None) != (surname is None):
+            raise ValueError("one of: qr_token, room+surname")
+        query = {"qr_token": qr_token} if qr_token is not None else {"room": room, "surname": surname}
+        try:
+            found = self._online("POST", "/api/v1/reservations/search-stay", json=query)["matches"]
+        except ServerError as exc:
+            raise self._refusal(exc) from exc
+        return [Booking.parse(d) for d in found]
+
+    def folio(self, booking: Booking) -> Folio:
+        try:
+            return Folio.parse(self._online("GET", f"/api/v1/reservations/{booking.id}/folio"))
+        except ServerError as exc:
+            raise self._refusal(exc) from exc
+
+    def check_out(self, booking: Booking, key: str) -> Booking:
+        """Check out under ``key`` (the same key for a retry: a lost answer is replayed, not refused)."""
+        try:
+            data = self._online(
+                "POST", f"/api/v1/reservations/{booking.id}/check-out", headers={"Idempotency-Key": key}
+            )
+        except ServerError as exc:
+            raise self._refusal(exc) from exc
+        return self._remember(data)
 
     # -- walk-ins (never offline: prices and rooms are the server's to give) ------------------
 

@@ -232,6 +232,7 @@ class Tour(Robot):
             happy, deposit, other = guests[lang]
             yield from self.happy_path(happy, deposit)
             yield from self.failures(happy, other)
+            yield from self.check_out(*{"en": ("Lee", "Marlina"), "id": ("Rossi", "Sato")}[lang])
 
     def happy_path(self, surname: str, deposit_surname: str) -> Script:
         j = self.j
@@ -373,6 +374,80 @@ class Tour(Robot):
         yield lambda: j.overlay is Overlay.HELP and j.help_state.value == "failed"
         yield from self.shoot("help-offline")
         self.office.offline = False
+        j.end()
+
+    def in_house_room(self, surname: str) -> str:
+        """The room of an in-house guest, from the kiosk's pulled copy."""
+        stays = self.office.desk.store.reservations()
+        return next(d["room"]["number"] for d in stays if d["guest"]["surname"] == surname and d["room"])
+
+    def begin_check_out(self) -> Script:
+        if self.j.step is not Step.ATTRACT:
+            self.j.end()
+        yield from self.settle(Step.ATTRACT)
+        self.j.start_check_out()
+        self.app.set_language(self.lang)
+        yield from self.settle(Step.OUT_FIND)
+
+    def check_out(self, surname: str, other: str) -> Script:
+        j = self.j
+        yield from self.begin_check_out()
+        yield from self.shoot("checkout-find")
+        j.type_room()
+        yield from self.settle(Step.OUT_ENTER)
+        screen = self.app.screens["checkout_enter"]
+        screen.ids.room.text, screen.ids.surname.text = self.in_house_room(surname), surname
+        yield from self.shoot("checkout-enter")
+        screen.submit()
+        yield from self.settle(Step.OUT_FOLIO)
+        yield from self.shoot("checkout-folio")
+        j.confirm_folio()
+        yield from self.settle(Step.PAYMENT)
+        yield from self.shoot("checkout-payment")
+        self.terminal.script("pin_wait:4")
+        j.pay()
+        yield lambda: j.step is Step.PAYING and j.session.terminal_prompt is not None
+        yield from self.shoot("checkout-paying")
+        yield from self.settle(Step.OUT_FINISH)
+        yield from self.shoot("checkout-finish")
+        # The same receipt again: already checked out. Then a room and name that match nobody.
+        token = j.session.booking.qr_token
+        yield from self.begin_check_out()
+        self.scan(token)
+        yield from self.problem("checkout-already-out")
+        yield from self.begin_check_out()
+        j.type_room()
+        yield from self.settle(Step.OUT_ENTER)
+        self.app.screens["checkout_enter"].wipe()
+        self.app.screens["checkout_enter"].submit()
+        yield lambda: bool(j.field_error)
+        yield from self.shoot("checkout-enter-error")
+        j.submit_room("999", "Nobody")
+        yield from self.problem("checkout-not-found")
+        # The front office cannot be reached: no check-out without the server's bill.
+        j.act(Action.TRY_AGAIN)
+        yield from self.settle(Step.OUT_ENTER)
+        self.office.offline = True
+        j.submit_room(self.in_house_room(other), other)
+        yield from self.problem("checkout-offline")
+        self.office.offline = False
+        # A declined card, then the printer out of paper: the invoice on screen.
+        j.act(Action.TRY_AGAIN)
+        yield from self.settle(Step.OUT_ENTER)
+        j.submit_room(self.in_house_room(other), other)
+        yield from self.settle(Step.OUT_FOLIO)
+        j.confirm_folio()
+        yield from self.settle(Step.PAYMENT)
+        self.terminal.script("decline:05")
+        j.pay()
+        yield from self.problem("checkout-declined")
+        j.act(Action.OTHER_CARD)
+        yield from self.settle(Step.PAYMENT)
+        self.printer.set_faults(paper=Paper.OUT)
+        j.pay()
+        yield from self.settle(Step.OUT_FINISH)
+        yield from self.shoot("checkout-finish-no-printer")
+        self.printer.set_faults(paper=Paper.OK)
         j.end()
 
     def to_identity_or_problem(self, surname: str) -> Script:

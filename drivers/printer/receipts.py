@@ -1,5 +1,5 @@
-"""The receipts the kiosk prints, as documents: check-in, payment, the day's totals for staff, and the
-technician's test page.
+"""The receipts the kiosk prints, as documents: check-in, the check-out invoice, payment, the day's
+totals for staff, and the technician's test page.
 
 Labels are plain English msgids passed through ``translate`` (the kiosk hands in its gettext for
 the guest's language); amounts, dates and times are formatted with Babel for ``locale``.
@@ -140,6 +140,71 @@ def checkin_receipt(
         elements.extend(payment_section(payment, locale, translate))
     elements += [Separator(), _issued(issued_at, locale, translate), Cut()]
     return Receipt(tuple(elements), kind="checkin")
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """One line of the final bill, already in the guest's words: a night, an extra, a payment."""
+
+    label: str
+    amount: Money
+    credit: bool = False  # a payment: it counts against the bill
+
+
+def checkout_invoice(
+    *,
+    hotel_name: str,
+    hotel_address: str,
+    guest_name: str,
+    confirmation_code: str,
+    room_number: str,
+    arrival: date,
+    departure: date,
+    lines: Sequence[InvoiceLine],
+    total: Money,
+    balance: Money,
+    issued_at: datetime,
+    payments: Sequence[CardPayment] = (),
+    locale: str = "en",
+    translate: Translate = _identity,
+) -> Receipt:
+    """The final invoice at check-out: the stay, every line of the bill, what was paid, the balance."""
+    _ = translate
+    elements: list[Element] = [Title(hotel_name)]
+    if hotel_address:
+        elements.append(Text(hotel_address, align="center"))
+    elements += [
+        Text(_("Invoice"), align="center", bold=True),
+        Separator(),
+        Row(_("Guest"), guest_name),
+        Row(_("Confirmation"), confirmation_code),
+        Row(_("Room"), room_number),
+        Row(_("Arrival"), format_date(arrival, "medium", locale=locale)),
+        Row(_("Departure"), format_date(departure, "medium", locale=locale)),
+        Separator(),
+    ]
+    elements += [
+        Row(
+            line.label,
+            _signed(-line.amount.minor if line.credit else line.amount.minor, line.amount.currency, locale),
+        )
+        for line in lines
+    ]
+    elements += [
+        Separator(),
+        Row(_("Total"), format_money(total, locale), bold=True),
+        Row(_("Balance"), format_money(balance, locale), bold=True),
+    ]
+    for payment in payments:
+        elements.append(Separator())
+        elements.extend(payment_section(payment, locale, translate))
+    elements += [
+        Separator(),
+        Text(_("Thank you for staying with us"), align="center"),
+        _issued(issued_at, locale, translate),
+        Cut(),
+    ]
+    return Receipt(tuple(elements), kind="invoice")
 
 
 def payment_receipt(

@@ -18,8 +18,9 @@ from frontoffice.schemas import (
     ReservationOut,
     SearchIn,
     SearchOut,
+    StaySearchIn,
 )
-from frontoffice.services import folio, lookup, rooms, stays
+from frontoffice.services import checkout, folio, lookup, rooms, stays
 from frontoffice.services.views import reservation_out, reservations_out
 
 router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"])
@@ -28,6 +29,16 @@ router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"])
 @router.post("/search", response_model=SearchOut, summary="Find a booking arriving today")
 def search(query: SearchIn, caller: KioskCaller, session: ReadSession) -> SearchOut:
     found = lookup.search(session, caller.property, query)
+    return SearchOut(matches=reservations_out(session, caller.property, found))
+
+
+@router.post(
+    "/search-stay",
+    response_model=SearchOut,
+    summary="Find a stay to check out: the check-in receipt's QR token, or room number + surname",
+)
+def search_stay(query: StaySearchIn, caller: KioskCaller, session: ReadSession) -> SearchOut:
+    found = checkout.find(session, caller.property, query)
     return SearchOut(matches=reservations_out(session, caller.property, found))
 
 
@@ -83,7 +94,11 @@ def record_payment(
     return run_idempotent(db, caller, key, "payment", payload, response, status_code=201)
 
 
-@router.get("/{reservation_id}/folio", response_model=FolioOut)
+@router.get(
+    "/{reservation_id}/folio",
+    response_model=FolioOut,
+    summary="The bill, what is held on the card, and whether the stay can check out at a kiosk",
+)
 def get_folio(reservation_id: uuid.UUID, caller: KioskCaller, session: ReadSession) -> FolioOut:
     reservation = stays.get_reservation(session, caller.property, reservation_id, lock=False)
     sums = folio.totals(session, [reservation.id])[reservation.id]
@@ -103,5 +118,10 @@ def get_folio(reservation_id: uuid.UUID, caller: KioskCaller, session: ReadSessi
             "paid": sums.paid,
             "balance": sums.balance,
             "deposit_held": sums.held,
+            "hold": checkout.open_hold(session, reservation),
+            "check_out": {
+                "allowed": not (reason := checkout.refusal(session, reservation)),
+                "reason": reason,
+            },
         }
     )

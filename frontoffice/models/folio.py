@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontoffice.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -34,6 +34,8 @@ class Charge(Base):
     business_date: Mapped[date] = mapped_column(Date, index=True)
     kiosk_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("kiosk.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The guest contests this charge: only the desk can settle it, so no kiosk check-out meanwhile.
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PaymentKind(enum.StrEnum):

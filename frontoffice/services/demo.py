@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from frontoffice.models import (
     Base,
+    Charge,
+    ChargeType,
     Guest,
     Housekeeping,
     Occupancy,
@@ -261,7 +263,7 @@ def build(session: Session, today: date | None = None, *, floors: int = 4, seed:
         guest = _guest(session, prop, rng, given, surname)
         return booking.create_reservation(session, prop, types[code], guest, arrival, departure, **kw)  # type: ignore[arg-type]
 
-    def in_house(given: str, surname: str, code: str, arrival: date, departure: date) -> None:
+    def in_house(given: str, surname: str, code: str, arrival: date, departure: date) -> Reservation:
         r = reserve(given, surname, code, arrival, departure)
         r.status, r.checked_in_at, r.checked_in_by = (
             ReservationStatus.CHECKED_IN,
@@ -271,14 +273,17 @@ def build(session: Session, today: date | None = None, *, floors: int = 4, seed:
         room = take(code)
         room.occupancy = Occupancy.OCCUPIED
         _occupy(session, r, room, arrival, departure)
+        return r
 
     codes = [s.code for s in ROOM_TYPES]
     for i, (given, surname) in enumerate(IN_HOUSE):
         in_house(
             given, surname, codes[i % 3], today - timedelta(days=1 + i % 3), today + timedelta(days=1 + i % 4)
         )
-    for i, (given, surname) in enumerate(DEPARTURES):  # leaving today: no night left in the room
+    departures = [  # leaving today: no night left in the room
         in_house(given, surname, codes[i % 2], today - timedelta(days=2 + i % 2), today)
+        for i, (given, surname) in enumerate(DEPARTURES)
+    ]
     for room in free[-3:-1]:
         room.housekeeping = Housekeeping.DIRTY
     free[-1].housekeeping = Housekeeping.OUT_OF_ORDER
@@ -321,9 +326,45 @@ def build(session: Session, today: date | None = None, *, floors: int = 4, seed:
     for i, (given, surname) in enumerate((("Andi", "Pratama"), ("Grace", "Kelly"))):
         reserve(given, surname, codes[i], today + timedelta(days=1), today + timedelta(days=3))
     session.flush()
+    _deposit_and_minibar(session, prop, departures[-1], rng)
     for room in rooms:
         changes.record(session, prop.id, changes.ROOM, room.id)
     return prop
+
+
+def _deposit_and_minibar(session: Session, prop: Property, stay: Reservation, rng: random.Random) -> None:
+    """A departing guest who prepaid, left a deposit on the card at check-in and took from the
+    minibar: at check-out the kiosk takes the minibar from the deposit. (Made last, so the random
+    draws of everything before stay as they were.)"""
+    _pay(session, prop, stay, folio.totals(session, [stay.id])[stay.id].total, rng)
+    session.add(
+        Payment(
+            id=uuid.uuid4(),
+            reservation_id=stay.id,
+            idempotency_key=f"demo-deposit-{stay.id}",
+            kind=PaymentKind.PREAUTH,
+            amount=DEPOSIT,
+            currency=prop.currency,
+            card_brand="VISA",
+            masked_pan="************1111",
+            auth_code=f"{rng.randint(0, 999999):06d}",
+            terminal_id="52500038",
+            terminal_ref=str(rng.randint(1, 9999)),  # the terminal's receipt number: what a capture books on
+            business_date=stay.arrival,
+        )
+    )
+    session.add(
+        Charge(
+            reservation_id=stay.id,
+            type=ChargeType.EXTRA,
+            description="Minibar",
+            night=None,
+            amount=185_000 * RUPIAH,
+            currency=prop.currency,
+            business_date=prop.business_date,  # counted this morning
+        )
+    )
+    session.flush()
 
 
 def arrivals_today(session: Session, prop: Property) -> list[Reservation]:

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from frontoffice.models import Guest, Property, Reservation, ReservationStatus
+from frontoffice.models import Guest, Property, Reservation, ReservationStatus, Room
 from frontoffice.schemas import SearchIn
 from frontoffice.services import names, qrtoken, views
 from frontoffice.services.errors import Invalid
@@ -72,3 +72,13 @@ def by_qr_token(session: Session, prop: Property, token: str) -> list[Reservatio
     if code != prop.code or not qrtoken.verify(prop.qr_secret, code, reservation_id, signature):
         raise Invalid("this booking code is not valid here", code="bad_qr_token")
     return list(session.scalars(_base(prop).where(Reservation.id == reservation_id)))
+
+
+def in_house(session: Session, prop: Property, room: str, surname: str) -> list[Reservation]:
+    """The guests staying in room ``room`` now whose name matches (check-out by room + surname)."""
+    stmt = (
+        _base(prop)
+        .join(Reservation.room)
+        .where(Room.number == normalize_code(room), Reservation.status == ReservationStatus.CHECKED_IN)
+    )
+    return _by_surname(list(session.scalars(stmt)), surname)

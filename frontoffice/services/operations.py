@@ -26,7 +26,7 @@ from frontoffice.schemas import (
     PaymentOut,
     WalkInIn,
 )
-from frontoffice.services import audit, payments, stays, walkin
+from frontoffice.services import audit, checkout, payments, stays, walkin
 from frontoffice.services.views import reservation_out
 
 
@@ -71,6 +71,7 @@ def check_in(session: Session, caller: Caller, op: CheckInOp, key: str) -> dict[
 
 def check_out(session: Session, caller: Caller, op: CheckOutOp, key: str) -> dict[str, Any]:
     reservation = stays.get_reservation(session, caller.property, op.reservation_id, lock=True)
+    checkout.require_kiosk_check_out(session, reservation)  # a kiosk is the only caller
     stays.check_out(session, caller.property, reservation, caller.actor, op.at or utcnow())
     return reservation_out(session, caller.property, reservation).model_dump(mode="json")
 

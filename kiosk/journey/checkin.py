@@ -30,6 +30,7 @@ from kiosk.config import CheckinSection
 from kiosk.frontdesk import Booking, NotFound, Offline, PropertyInfo, Refused, Registration, RoomNotReady
 from kiosk.i18n import N_
 from kiosk.journey import identity
+from kiosk.journey.checkout import CheckoutFlow, CheckoutState
 from kiosk.journey.ports import CardTerminal, FrontOffice, ReceiptPrinter, Runner, ScannedDocument
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,11 @@ class Step(enum.StrEnum):
     FINISH = "finish"
     WAIT = "wait"  # something is being done for the guest: a message and a spinner
     PROBLEM = "problem"  # something went wrong: a message and ways forward
+    # Check-out (kiosk/journey/checkout.py); it pays through PAYMENT and PAYING too.
+    OUT_FIND = "out_find"  # scan the check-in receipt's QR, or choose to type
+    OUT_ENTER = "out_enter"  # room number + surname
+    OUT_FOLIO = "out_folio"  # the bill: pay the balance, or check out
+    OUT_FINISH = "out_finish"  # thank you; the invoice printed or on screen
 
 
 class Overlay(enum.StrEnum):
@@ -128,6 +134,7 @@ class Session:
     printed: bool = False
     notify_phone: str = ""
     print_job: str = field(default_factory=lambda: uuid.uuid4().hex)
+    checkout: CheckoutState | None = None  # set when the guest came to check out
 
 
 # Payment outcomes as the guest hears them (msgids), and what they can do next.
@@ -190,11 +197,14 @@ BACK: dict[Step, Step | None] = {
     Step.ID_PHOTO: Step.IDENTITY,
     Step.REGISTRATION: Step.IDENTITY,
     Step.SIGNATURE: Step.REGISTRATION,
-    Step.PAYMENT: Step.ROOM,
+    Step.PAYMENT: Step.ROOM,  # OUT_FOLIO when checking out
+    Step.OUT_FIND: None,
+    Step.OUT_ENTER: Step.OUT_FIND,
+    Step.OUT_FOLIO: Step.OUT_FIND,
 }
 
 
-class CheckinJourney:
+class CheckinJourney(CheckoutFlow):
     def __init__(
         self,
         office: FrontOffice,
@@ -307,7 +317,7 @@ class CheckinJourney:
     @property
     def timer_paused(self) -> bool:
         # The guest is busy at the card terminal (reading, PIN): not idle.
-        return self.step in (Step.ATTRACT, Step.PAYING, Step.FINISH)
+        return self.step in (Step.ATTRACT, Step.PAYING, Step.FINISH, Step.OUT_FINISH)
 
     def seconds_left(self) -> int:
         """The "Are you still there?" countdown."""
@@ -316,7 +326,7 @@ class CheckinJourney:
     def tick(self) -> None:
         """Called about twice a second: inactivity, the countdown, the finish screen."""
         now = self.clock()
-        if self.step is Step.FINISH and now >= self._finish_until:
+        if self.step in (Step.FINISH, Step.OUT_FINISH) and now >= self._finish_until:
             self.end()
             return
         if self.timer_paused:
@@ -374,6 +384,8 @@ class CheckinJourney:
         if self.step not in BACK:
             return
         target = BACK[self.step]
+        if target is Step.ROOM and self.checking_out:
+            target = Step.OUT_FOLIO
         if target is None:
             self.end()
         elif target is Step.IDENTITY and self.settings.identity == "off":
@@ -419,7 +431,9 @@ class CheckinJourney:
         self.touch()
         if self.session is None:
             return
-        if self.step is Step.FIND:
+        if self.step is Step.OUT_FIND:
+            self._scanned_for_check_out(doc)
+        elif self.step is Step.FIND:
             if str(doc.kind) == "booking" and doc.valid:
                 self._search(dict(qr_token=doc.fields.booking_token), Step.FIND)
             elif identity.is_identity_document(doc) and doc.valid and doc.fields.birth_date:
@@ -704,8 +718,13 @@ class CheckinJourney:
         start = terminal.sale if session.operation is Operation.SALE else terminal.preauthorise
         # A fresh key per attempt: a declined attempt is over, the next one is a new transaction.
         key = uuid.uuid4().hex
+        work = (
+            self._capture_work(terminal, amount, key)
+            if session.operation is Operation.CAPTURE
+            else lambda: start(amount, str(booking.id), key).result()
+        )
         self._go(Step.PAYING)
-        self._run(lambda: start(amount, str(booking.id), key).result(), self._paid, self._payment_failed)
+        self._run(work, self._paid, self._payment_failed)
 
     def _terminal_event(self, event: DeviceEvent) -> None:
         # Device thread: hand it over to the journey's thread.
@@ -732,6 +751,9 @@ class CheckinJourney:
             self._fail(Problem(kind, title, text, actions, {"amount": session.due}))
             return
         session.payments.append(result)
+        if session.checkout is not None:
+            self._check_out_paid(result)
+            return
         booking = session.booking
         self._wait("record")
         self._run(
@@ -846,6 +868,8 @@ class CheckinJourney:
         problem = self.problem
         session = self.session
         if problem is None or session is None or action not in problem.actions:
+            return
+        if session.checkout is not None and self._act_check_out(action):
             return
         if action is Action.STAFF:
             self.help(problem.kind)

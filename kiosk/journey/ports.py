@@ -17,7 +17,7 @@ from drivers.base import DeviceEvent
 from drivers.money import Money
 from drivers.payment.model import PaymentResult
 from drivers.printer.document import Receipt
-from kiosk.frontdesk import Booking, PropertyInfo, Registration
+from kiosk.frontdesk import Booking, Folio, PropertyInfo, Registration
 
 T = TypeVar("T")
 
@@ -47,6 +47,17 @@ class FrontOffice(Protocol):
         self, screen: str, reason: str = "", booking_id: uuid.UUID | None = None
     ) -> None: ...
 
+    # Check-out (online only).
+    def find_stay(
+        self, *, qr_token: str | None = None, room: str | None = None, surname: str | None = None
+    ) -> list[Booking]: ...
+
+    def folio(self, booking: Booking) -> Folio: ...
+
+    def settle_payment(self, booking: Booking, result: PaymentResult) -> None: ...
+
+    def check_out(self, booking: Booking, key: str) -> Booking: ...
+
 
 class CardTerminal(Protocol):
     """``drivers.payment.PaymentTerminal``: futures for money, prompts as DataEvents."""
@@ -57,6 +68,10 @@ class CardTerminal(Protocol):
 
     def preauthorise(
         self, amount: Money, reference: str, idempotency_key: str | None = None
+    ) -> Future[PaymentResult]: ...
+
+    def capture(
+        self, preauth: PaymentResult, amount: Money, reference: str, idempotency_key: str | None = None
     ) -> Future[PaymentResult]: ...
 
     def subscribe(self, listener: Callable[[DeviceEvent], None]) -> Callable[[], None]: ...

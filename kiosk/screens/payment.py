@@ -28,6 +28,8 @@ class PaymentScreen(JourneyScreen):
         self.amount = money(session.due, j.language)
         if session.operation is Operation.PREAUTH:
             self.explain = tr._("A deposit is held on your card for your stay. It is not charged.")
+        elif session.operation is Operation.CAPTURE:
+            self.explain = tr._("Your bill, taken from the deposit held on your card.")
         else:
             self.explain = tr._("The balance of your stay, paid by card now.")
         code = session.terminal_prompt

@@ -62,6 +62,14 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "problem-room-not-ready",
         "problem-payment-declined",
         "problem-offline",
+        "checkout-find",
+        "checkout-enter",
+        "checkout-folio",
+        "checkout-paying",
+        "checkout-finish",
+        "checkout-finish-no-printer",
+        "problem-checkout-already-out",
+        "problem-checkout-offline",
     ]
     for screen in expected:
         assert screen in names, screen
@@ -75,6 +83,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         for lang in ("en", "id")
     }
     assert "Check in" in attract["en"] and "Check-in" in attract["id"]
+    assert "Check out" in attract["en"] and "Check-out" in attract["id"]
     assert "Hotel Sambut Jakarta" in attract["en"]
     finish_id = next(texts for n, texts in screens.items() if n.endswith("id-payment.png"))
     assert any(t.startswith("Rp ") for t in finish_id)

@@ -1,0 +1,126 @@
+"""Self check-out in the real Kivy app under Xvfb, by simulated touches, against a real local
+server and the device simulators: what the screens said, and what the server recorded."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from frontoffice.models import AssistanceRequest, Guest, Payment, Reservation
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.ui, pytest.mark.timeout(240)]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    if not os.environ.get("DISPLAY"):
+        pytest.fail("UI tests run under Xvfb: use `make test`")
+    tmp = tmp_path_factory.mktemp("checkout-ui")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = tmp / "fo.sqlite3"
+    env = {
+        **os.environ,
+        "SAMBUT_SERVER_SERVER__DATABASE_URL": f"sqlite:///{db}",
+        "SAMBUT_KIOSK_SERVER__URL": f"http://127.0.0.1:{port}",
+        "SAMBUT_KIOSK_SERVER__TOKEN_FILE": str(tmp / "kiosk.token"),
+        "SAMBUT_KIOSK_STORE__PATH": str(tmp / "kiosk.sqlite3"),
+        "SAMBUT_KIOSK_KIOSK__WINDOW_SIZE": "[1280, 800]",
+    }
+    report = tmp / "report.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "ui" / "checkout_app.py"), str(report)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=200,
+    )
+    assert report.exists(), result.stderr[-3000:]
+    data = json.loads(report.read_text())
+    assert data["failure"] == "", result.stderr[-3000:]
+    engine = create_engine(f"sqlite:///{db}")
+    with Session(engine) as session:
+        yield data, session
+    engine.dispose()
+
+
+def _stay(session, surname: str) -> Reservation:
+    return session.scalars(select(Reservation).join(Reservation.guest).where(Guest.surname == surname)).one()
+
+
+def _payments(session, stay: Reservation) -> list[Payment]:
+    return list(session.scalars(select(Payment).where(Payment.reservation_id == stay.id)))
+
+
+def test_attract_offers_check_out(run):
+    data, _ = run
+    assert "Check in" in data["attract"] and "Check out" in data["attract"]
+
+
+def test_happy_path_bill_paid_checked_out_room_left_dirty(run):
+    data, session = run
+    assert (
+        "Your bill" in data["folio"] and "Night of" in data["folio"] and "Pay and check out" in data["folio"]
+    )
+    assert "Pay by card" in data["payment"]
+    assert "You are checked out. Thank you for staying with us!" in data["finish"]
+    assert "Please take your invoice from the printer" in data["finish"]
+    stay = _stay(session, "Taylor")
+    assert stay.status.value == "checked_out" and stay.checked_out_at is not None
+    assert stay.room.number == data["stays"]["Taylor"]
+    assert (stay.room.occupancy.value, stay.room.housekeeping.value) == ("vacant", "dirty")
+    payments = _payments(session, stay)
+    assert [(p.kind.value, p.amount) for p in payments] == [("sale", data["due"])]
+    assert sum(c.isdigit() for c in payments[0].masked_pan) <= 4
+
+
+def test_the_same_receipt_again_says_already_checked_out(run):
+    data, _ = run
+    assert "You have already checked out" in data["already_out"]
+
+
+def test_disputed_charge_goes_to_the_desk_and_staff_are_called(run):
+    data, session = run
+    assert "Our staff will go through your bill with you" in data["disputed"]
+    stay = _stay(session, "Rahayu")
+    assert stay.status.value == "checked_in" and _payments(session, stay) == []
+    requests = session.scalars(select(AssistanceRequest).where(AssistanceRequest.reservation_id == stay.id))
+    assert [r.reason for r in requests] == ["checkout_disputed_charges"]
+
+
+def test_declined_card_then_another_card_paid_once_invoice_on_screen(run):
+    data, session = run
+    assert "Your card was declined. You have not been charged." in data["declined"]
+    assert "The printer is not working right now, so here is your invoice" in data["no_paper"]
+    assert "Night of" in data["no_paper"] and "Card payment" in data["no_paper"]
+    stay = _stay(session, "Sato")
+    assert stay.status.value == "checked_out"
+    assert len(_payments(session, stay)) == 1
+
+
+def test_offline_is_said_kindly_and_nothing_changes(run):
+    data, session = run
+    assert "We cannot check you out right now" in data["offline"]
+    stay = _stay(session, "Lee")
+    assert stay.status.value == "checked_in" and _payments(session, stay) == []
+
+
+def test_minibar_taken_from_the_deposit_held_at_check_in(run):
+    data, session = run
+    assert data["deposit_operation"] == "preauth"
+    assert "Minibar" in data["deposit_folio"] and "Deposit held on your card" in data["deposit_folio"]
+    assert "taken from the deposit held on your card" in data["deposit_payment"]
+    assert "We took IDR 150,000 from the deposit held on your card" in data["deposit_finish"]
+    stay = _stay(session, "Dewi")
+    assert stay.status.value == "checked_out"
+    kinds = sorted((p.kind.value, p.amount) for p in _payments(session, stay))
+    assert [k for k, _ in kinds] == ["capture", "preauth", "sale"]
+    assert dict(kinds)["capture"] == 150_000_00
