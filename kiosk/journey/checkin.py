@@ -59,6 +59,13 @@ class Step(enum.StrEnum):
     FINISH = "finish"
     WAIT = "wait"  # something is being done for the guest: a message and a spinner
     PROBLEM = "problem"  # something went wrong: a message and ways forward
+    # Walk-in booking (kiosk/journey/walkin.py); then IDENTITY, REGISTRATION, SIGNATURE, PAYMENT,
+    # PAYING and FINISH as in check-in.
+    WALKIN_DATES = "walkin_dates"  # tonight, and how many nights
+    WALKIN_GUESTS = "walkin_guests"  # adults and children
+    WALKIN_ROOMS = "walkin_rooms"  # the room types free, with their price
+    WALKIN_QUOTE = "walkin_quote"  # one room type: nightly rates, service, tax, total
+    WALKIN_DETAILS = "walkin_details"  # the guest's name typed, when no document is scanned
 
 
 class Overlay(enum.StrEnum):
@@ -76,6 +83,7 @@ class Action(enum.StrEnum):
     NOTIFY_ME = "notify_me"
     SKIP = "skip"
     START_OVER = "start_over"
+    TYPE_DETAILS = "type_details"  # walk-in: type the name instead of scanning
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -87,6 +95,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.NOTIFY_ME: N_("Text me when it is ready"),
     Action.SKIP: N_("Continue without it"),
     Action.START_OVER: N_("Start over"),
+    Action.TYPE_DETAILS: N_("Type my details instead"),
 }
 
 
@@ -128,6 +137,7 @@ class Session:
     printed: bool = False
     notify_phone: str = ""
     print_job: str = field(default_factory=lambda: uuid.uuid4().hex)
+    walk_in: WalkIn | None = None  # a walk-in booking's choices (kiosk/journey/walkin.py)
 
 
 # Payment outcomes as the guest hears them (msgids), and what they can do next.
@@ -191,10 +201,19 @@ BACK: dict[Step, Step | None] = {
     Step.REGISTRATION: Step.IDENTITY,
     Step.SIGNATURE: Step.REGISTRATION,
     Step.PAYMENT: Step.ROOM,
+    # Walk-in; the steps it shares with check-in go back per WalkInFlow.walk_in_back.
+    Step.WALKIN_DATES: None,
+    Step.WALKIN_GUESTS: Step.WALKIN_DATES,
+    Step.WALKIN_ROOMS: Step.WALKIN_GUESTS,
+    Step.WALKIN_QUOTE: Step.WALKIN_ROOMS,
+    Step.WALKIN_DETAILS: Step.IDENTITY,
 }
 
+# The walk-in mixin uses the names above; it is imported here, once they exist.
+from kiosk.journey.walkin import WalkIn, WalkInFlow  # noqa: E402
 
-class CheckinJourney:
+
+class CheckinJourney(WalkInFlow):
     def __init__(
         self,
         office: FrontOffice,
@@ -373,7 +392,7 @@ class CheckinJourney:
             return
         if self.step not in BACK:
             return
-        target = BACK[self.step]
+        target = self.walk_in_back(self.step) if self.walk_in is not None else BACK[self.step]
         if target is None:
             self.end()
         elif target is Step.IDENTITY and self.settings.identity == "off":
@@ -429,7 +448,7 @@ class CheckinJourney:
             else:
                 self._fail(_unreadable_code())
         elif self.step is Step.IDENTITY:
-            self._verify(doc)
+            self._walk_in_document(doc) if self.session.walk_in else self._verify(doc)
 
     def submit_code(self, code: str, surname: str) -> None:
         self.touch()
@@ -561,7 +580,9 @@ class CheckinJourney:
         self.touch()
         if self.step is not Step.IDENTITY:
             return
-        if self.settings.id_without_mrz == "photo" and self.camera is not None:
+        if self.walk_in is not None:
+            self.type_details()
+        elif self.settings.id_without_mrz == "photo" and self.camera is not None:
             self._go(Step.ID_PHOTO)
         else:
             self._fail(
@@ -599,7 +620,9 @@ class CheckinJourney:
 
     def skip_identity(self) -> None:
         self.touch()
-        if self.settings.identity == "optional":
+        if self.walk_in is not None:
+            self.type_details()  # a walk-in needs a name on the booking
+        elif self.settings.identity == "optional":
             self._go(Step.REGISTRATION)
 
     # -- registration card and signature --------------------------------------------------------
@@ -625,7 +648,7 @@ class CheckinJourney:
             self._invalid(N_("Please sign with your finger in the box."))
             return
         self.session.signature_png = png
-        self._assign_room()
+        self._check_before_paying() if self.session.walk_in else self._assign_room()
 
     # -- room ----------------------------------------------------------------------------------
 
@@ -691,12 +714,14 @@ class CheckinJourney:
     def pay(self) -> None:
         self.touch()
         session = self.session
-        assert session is not None and session.booking is not None and session.due is not None
+        assert session is not None and session.due is not None
         terminal = self.terminal
         if terminal is None:
             self._payment_failed(DeviceError("no card terminal configured"))
             return
-        booking, amount = session.booking, session.due
+        amount = session.due
+        # The booking's id is the payment's reference (a walk-in's is made here, before booking).
+        reference = str(session.booking.id) if session.booking else str(session.walk_in.booking_id)
         session.terminal_prompt = None
         session.terminal_lines = []
         if self._unsubscribe_terminal is None:
@@ -705,7 +730,7 @@ class CheckinJourney:
         # A fresh key per attempt: a declined attempt is over, the next one is a new transaction.
         key = uuid.uuid4().hex
         self._go(Step.PAYING)
-        self._run(lambda: start(amount, str(booking.id), key).result(), self._paid, self._payment_failed)
+        self._run(lambda: start(amount, reference, key).result(), self._paid, self._payment_failed)
 
     def _terminal_event(self, event: DeviceEvent) -> None:
         # Device thread: hand it over to the journey's thread.
@@ -724,13 +749,17 @@ class CheckinJourney:
 
     def _paid(self, result: PaymentResult) -> None:
         session = self.session
-        assert session is not None and session.booking is not None
+        assert session is not None
         if not result.approved:
             text, actions = PAYMENT_TEXTS[result.guest_message]
             kind = "payment_unknown" if result.guest_message is GuestMessage.UNKNOWN else "payment_declined"
             title = N_("Payment not completed")
             self._fail(Problem(kind, title, text, actions, {"amount": session.due}))
             return
+        if session.walk_in is not None:
+            self._walk_in_paid(result)
+            return
+        assert session.booking is not None
         session.payments.append(result)
         booking = session.booking
         self._wait("record")
@@ -862,6 +891,8 @@ class CheckinJourney:
             self._go(Step.PAYMENT)
         elif action is Action.NOTIFY_ME:
             self._notify_me()
+        elif action is Action.TYPE_DETAILS:
+            self.type_details()
         elif action is Action.TRY_AGAIN:
             if self._retry is not None:
                 self._retry()
