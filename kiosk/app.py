@@ -54,6 +54,12 @@ SCREENS: dict[Step, str] = {
     Step.FINISH: "finish",
     Step.WAIT: "wait",
     Step.PROBLEM: "problem",
+    # Walk-in booking (kiosk/journey/walkin.py)
+    Step.WALKIN_DATES: "walkin_dates",
+    Step.WALKIN_GUESTS: "walkin_guests",
+    Step.WALKIN_ROOMS: "walkin_rooms",
+    Step.WALKIN_QUOTE: "walkin_quote",
+    Step.WALKIN_DETAILS: "walkin_details",
 }
 OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
