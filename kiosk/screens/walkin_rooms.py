@@ -60,6 +60,8 @@ class WalkInRoomsScreen(JourneyScreen):
             item.photo = photo(offer.room_type)
             item.price = price(offer, j.language)
             item.suggested = offer.room_type.code == w.suggested
+            item.badge = tr._("Our suggestion") if item.suggested else ""
+            item.included = tr._("total, tax and service included")
             item.code = offer.room_type.code
             item.bind(on_press=lambda _w, o=offer: j.choose_offer(o))
             box.add_widget(item)

@@ -62,6 +62,16 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "problem-room-not-ready",
         "problem-payment-declined",
         "problem-offline",
+        "walkin-dates",
+        "walkin-guests",
+        "walkin-rooms",
+        "walkin-quote",
+        "walkin-identity",
+        "walkin-details",
+        "walkin-registration",
+        "walkin-payment",
+        "walkin-sold-out",
+        "problem-walkin-offline",
     ]
     for screen in expected:
         assert screen in names, screen
@@ -75,6 +85,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         for lang in ("en", "id")
     }
     assert "Check in" in attract["en"] and "Check-in" in attract["id"]
+    assert "Book a room" in attract["en"] and "Pesan kamar" in attract["id"]
     assert "Hotel Sambut Jakarta" in attract["en"]
     finish_id = next(texts for n, texts in screens.items() if n.endswith("id-payment.png"))
     assert any(t.startswith("Rp ") for t in finish_id)
