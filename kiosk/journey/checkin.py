@@ -325,8 +325,10 @@ class CheckinJourney(WalkInFlow):
 
     @property
     def timer_paused(self) -> bool:
-        # The guest is busy at the card terminal (reading, PIN): not idle.
-        return self.step in (Step.ATTRACT, Step.PAYING, Step.FINISH)
+        # The guest is busy at the card terminal (reading, PIN), or a walk-in's charge is being
+        # booked or reversed: not idle.
+        charged = self.walk_in is not None and self.walk_in.charged
+        return self.step in (Step.ATTRACT, Step.PAYING, Step.FINISH) or charged
 
     def seconds_left(self) -> int:
         """The "Are you still there?" countdown."""

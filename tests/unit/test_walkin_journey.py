@@ -368,6 +368,21 @@ def test_reversal_not_confirmed_sends_to_staff_and_never_pays_again(reversal):
     assert [c[0] for c in r.terminal.calls] == ["sale", "reversal"]
 
 
+def test_no_timeout_while_a_charge_is_being_booked_or_reversed():
+    r = Rig()
+    j = to_payment(r)
+    j.pay()
+    work, done = r.runner.jobs.pop(0)  # the sale only; the booking call is queued next
+    done(work(), None)
+    assert j.step is Step.WAIT and j.walk_in.charged
+    r.clock.now += j.settings.inactivity_s + j.settings.still_there_s + 1
+    j.tick()
+    j.tick()
+    assert j.session is not None and j.overlay.value == "none"
+    r.go()
+    assert j.step is Step.FINISH
+
+
 def test_booking_unconfirmed_after_paying_is_never_reversed_blindly():
     r = Rig()
     j = to_payment(r)
