@@ -54,10 +54,17 @@ SCREENS: dict[Step, str] = {
     Step.FINISH: "finish",
     Step.WAIT: "wait",
     Step.PROBLEM: "problem",
+    # Self check-out (kiosk/journey/checkout.py)
     Step.OUT_FIND: "checkout_find",
     Step.OUT_ENTER: "checkout_enter",
     Step.OUT_FOLIO: "checkout_folio",
     Step.OUT_FINISH: "checkout_finish",
+    # Walk-in booking (kiosk/journey/walkin.py)
+    Step.WALKIN_DATES: "walkin_dates",
+    Step.WALKIN_GUESTS: "walkin_guests",
+    Step.WALKIN_ROOMS: "walkin_rooms",
+    Step.WALKIN_QUOTE: "walkin_quote",
+    Step.WALKIN_DETAILS: "walkin_details",
 }
 OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.

@@ -17,7 +17,8 @@ reaches the server again, so the guest never waits on a dead server.
     settle_payment(booking, result)   record_payment, then wait until the server has it
     check_out(booking, key) -> Booking                             online only
     availability(nights, adults=1, children=0) -> list[Offer]          online only
-    book_walk_in(offer, nights, guest, adults=1, children=0) -> Booking  online only
+    book_walk_in(offer, nights, guest, adults=1, children=0, *, booking_id=, payment=) -> Booking
+        online only; the booking, its room and the terminal's payment are committed together
     audit(action, entity="", entity_id="", actor="kiosk", **detail) -> None
 
 Build both halves from the settings with ``connect(settings, app_version=...)`` and start the
@@ -281,12 +282,18 @@ class Folio:
 
 @dataclass(frozen=True)
 class Offer:
+    """A room type free for the whole stay, priced by the server: ``total`` = ``room`` (the sum of
+    the nightly rates) + ``service`` + ``tax``, in minor units of ``currency``."""
+
     room_type: RoomType
     available: int
     ready_now: int
     currency: str
     total: int
     nightly: list[tuple[date, int]] = field(default_factory=list)
+    room: int = 0
+    service: int = 0
+    tax: int = 0
 
 
 @dataclass(frozen=True)
@@ -601,20 +608,35 @@ class FrontDesk:
                 currency=o["currency"],
                 total=o["total"],
                 nightly=[(date.fromisoformat(n["night"]), n["amount"]) for n in o["nights"]],
+                room=o["room"],
+                service=o["service"],
+                tax=o["tax"],
             )
             for o in data["offers"]
         ]
 
     def book_walk_in(
-        self, offer: Offer, nights: int, guest: WalkInGuest, adults: int = 1, children: int = 0
+        self,
+        offer: Offer,
+        nights: int,
+        guest: WalkInGuest,
+        adults: int = 1,
+        children: int = 0,
+        *,
+        booking_id: uuid.UUID | None = None,
+        payment: PaymentResult | None = None,
     ) -> Booking:
-        """Book the offer at the price shown (a changed price is refused, never charged)."""
+        """Book the offer at the price shown (a changed price is refused, never charged).
+
+        ``booking_id`` is the client-made id (the terminal's payment reference), also the call's
+        idempotency key: a repeated call replays the first answer. ``payment``, an approved sale or
+        pre-authorisation, is written in the same transaction as the booking and its room."""
         guest_data = {
             **guest.__dict__,
             "birth_date": guest.birth_date.isoformat() if guest.birth_date else None,
         }
-        body = {
-            "id": str(uuid.uuid4()),
+        body: dict[str, Any] = {
+            "id": str(booking_id or uuid.uuid4()),
             "room_type": offer.room_type.code,
             "nights": nights,
             "adults": adults,
@@ -622,6 +644,8 @@ class FrontDesk:
             "guest": guest_data,
             "expected_total": offer.total,
         }
+        if payment is not None:
+            body["payment"] = payment_op(body["id"], payment)["payment"]
         try:
             data = self._online(
                 "POST", "/api/v1/walk-ins", json=body, headers={"Idempotency-Key": body["id"]}

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from kivy.core.window import Window
@@ -38,9 +39,15 @@ from kiosk.journey.checkin import Action, Overlay, Step
 from kiosk.robot import SETTLE_S, Robot, Script, visible_texts
 
 RECEIPTS = ROOT / "var" / "receipts"
+# The walk-in guest's passport, as mrz_td3 reads a booking.
+WALK_IN_GUEST = SimpleNamespace(
+    guest=SimpleNamespace(surname="Lestari", given_names="Dewi Ayu", birth_date=date(1990, 6, 2))
+)
 
 
-def mrz_td3(b: Booking, *, surname: str = "", given_names: str = "", expiry: date | None = None) -> str:
+def mrz_td3(
+    b: Booking | SimpleNamespace, *, surname: str = "", given_names: str = "", expiry: date | None = None
+) -> str:
     """The two MRZ lines of a passport for the booking's guest (ICAO 9303 TD3), as a scanner sends them."""
 
     def letters(text: str) -> str:
@@ -233,6 +240,7 @@ class Tour(Robot):
             yield from self.happy_path(happy, deposit)
             yield from self.failures(happy, other)
             yield from self.check_out(*{"en": ("Lee", "Marlina"), "id": ("Rossi", "Sato")}[lang])
+            yield from self.walk_in()
 
     def happy_path(self, surname: str, deposit_surname: str) -> Script:
         j = self.j
@@ -449,6 +457,92 @@ class Tour(Robot):
         yield from self.shoot("checkout-finish-no-printer")
         self.printer.set_faults(paper=Paper.OK)
         j.end()
+
+    # -- walk-in booking ----------------------------------------------------------------------------
+
+    def walk_in(self) -> Script:
+        """Book a room on the spot; then a room type sold out by the desk while the guest pays."""
+        j = self.j
+        yield from self.settle(Step.ATTRACT)
+        j.start_walk_in()
+        self.app.set_language(self.lang)
+        yield from self.settle(Step.WALKIN_DATES)
+        j.set_nights(2)
+        yield from self.shoot("walkin-dates")
+        j.stay_chosen()
+        yield from self.settle(Step.WALKIN_GUESTS)
+        j.set_adults(2)
+        yield from self.shoot("walkin-guests")
+        self.office.offline = True
+        j.guests_chosen()
+        yield from self.problem("walkin-offline")
+        self.office.offline = False
+        j.act(Action.TRY_AGAIN)
+        yield from self.settle(Step.WALKIN_ROOMS)
+        yield from self.shoot("walkin-rooms")
+        # The room type with the fewest rooms left: the desk sells it out under the guest (both
+        # languages book from the demo hotel's few clean rooms).
+        chosen = min(j.walk_in.offers, key=lambda o: o.ready_now)
+        j.choose_offer(chosen)
+        yield from self.settle(Step.WALKIN_QUOTE)
+        yield from self.shoot("walkin-quote")
+        j.book_offer()
+        yield from self.settle(Step.IDENTITY)
+        yield from self.shoot("walkin-identity")
+        j.no_mrz()
+        yield from self.settle(Step.WALKIN_DETAILS)
+        self.app.screens["walkin_details"].ids.surname.text = "Lestari"
+        yield from self.shoot("walkin-details")
+        j.back()
+        yield from self.settle(Step.IDENTITY)
+        self.scan(mrz_td3(WALK_IN_GUEST))
+        yield from self.settle(Step.REGISTRATION)
+        yield from self.shoot("walkin-registration")
+        registration = self.app.screens["registration"]
+        registration.accepted = True
+        registration.ids.phone.text = "+62 813 1111 2222"
+        registration.submit()
+        yield from self.settle(Step.SIGNATURE)
+        self.sign()
+        self.app.screens["signature"].submit()
+        yield from self.settle(Step.PAYMENT)
+        yield from self.shoot("walkin-payment")
+        # While the guest pays, the desk sells the last rooms of that type: refused, reversed.
+        sold = threading.Thread(target=self.sell_out, args=(chosen.room_type.code, j.walk_in.nights))
+        sold.start()
+        yield lambda: not sold.is_alive()
+        j.pay()
+        yield from self.settle(Step.WALKIN_ROOMS, Step.PROBLEM)
+        if j.step is Step.PROBLEM:  # that was the last free room type in the demo hotel
+            yield from self.shoot("problem-walkin-sold-out-full")
+            j.end()
+            return
+        yield from self.shoot("walkin-sold-out")
+        if self.lang == self.j.default_language:
+            # The demo hotel has too few clean rooms to play this twice: the other language's
+            # page is the same moment, switched.
+            for other in self.app.languages[1:]:
+                self.app.set_language(other)
+                self.lang, lang = other, self.lang
+                yield from self.shoot("walkin-sold-out")
+                self.lang = lang
+            self.app.set_language(self.lang)
+        j.choose_offer(j.walk_in.offers[0])
+        yield from self.settle(Step.WALKIN_QUOTE)
+        j.book_offer()
+        yield from self.settle(Step.PAYMENT)
+        j.pay()
+        yield from self.settle(Step.FINISH)
+        yield from self.shoot("walkin-finish")
+        j.end()
+
+    def sell_out(self, code: str, nights: int) -> None:
+        """Book every free room of this type, as the desk or another kiosk would (worker thread)."""
+        desk = self.office.desk
+        for offer in desk.availability(nights):
+            if offer.room_type.code == code:
+                for _ in range(offer.ready_now):
+                    desk.book_walk_in(offer, nights, frontdesk.WalkInGuest("Desk"))
 
     def to_identity_or_problem(self, surname: str) -> Script:
         b = self.booking(surname)

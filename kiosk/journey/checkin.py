@@ -65,6 +65,13 @@ class Step(enum.StrEnum):
     OUT_ENTER = "out_enter"  # room number + surname
     OUT_FOLIO = "out_folio"  # the bill: pay the balance, or check out
     OUT_FINISH = "out_finish"  # thank you; the invoice printed or on screen
+    # Walk-in booking (kiosk/journey/walkin.py); then IDENTITY, REGISTRATION, SIGNATURE, PAYMENT,
+    # PAYING and FINISH as in check-in.
+    WALKIN_DATES = "walkin_dates"  # tonight, and how many nights
+    WALKIN_GUESTS = "walkin_guests"  # adults and children
+    WALKIN_ROOMS = "walkin_rooms"  # the room types free, with their price
+    WALKIN_QUOTE = "walkin_quote"  # one room type: nightly rates, service, tax, total
+    WALKIN_DETAILS = "walkin_details"  # the guest's name typed, when no document is scanned
 
 
 class Overlay(enum.StrEnum):
@@ -82,6 +89,7 @@ class Action(enum.StrEnum):
     NOTIFY_ME = "notify_me"
     SKIP = "skip"
     START_OVER = "start_over"
+    TYPE_DETAILS = "type_details"  # walk-in: type the name instead of scanning
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -93,6 +101,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.NOTIFY_ME: N_("Text me when it is ready"),
     Action.SKIP: N_("Continue without it"),
     Action.START_OVER: N_("Start over"),
+    Action.TYPE_DETAILS: N_("Type my details instead"),
 }
 
 
@@ -135,6 +144,7 @@ class Session:
     notify_phone: str = ""
     print_job: str = field(default_factory=lambda: uuid.uuid4().hex)
     checkout: CheckoutState | None = None  # set when the guest came to check out
+    walk_in: WalkIn | None = None  # a walk-in booking's choices (kiosk/journey/walkin.py)
 
 
 # Payment outcomes as the guest hears them (msgids), and what they can do next.
@@ -201,10 +211,19 @@ BACK: dict[Step, Step | None] = {
     Step.OUT_FIND: None,
     Step.OUT_ENTER: Step.OUT_FIND,
     Step.OUT_FOLIO: Step.OUT_FIND,
+    # Walk-in; the steps it shares with check-in go back per WalkInFlow.walk_in_back.
+    Step.WALKIN_DATES: None,
+    Step.WALKIN_GUESTS: Step.WALKIN_DATES,
+    Step.WALKIN_ROOMS: Step.WALKIN_GUESTS,
+    Step.WALKIN_QUOTE: Step.WALKIN_ROOMS,
+    Step.WALKIN_DETAILS: Step.IDENTITY,
 }
 
+# The walk-in mixin uses the names above; it is imported here, once they exist.
+from kiosk.journey.walkin import WalkIn, WalkInFlow  # noqa: E402
 
-class CheckinJourney(CheckoutFlow):
+
+class CheckinJourney(CheckoutFlow, WalkInFlow):
     def __init__(
         self,
         office: FrontOffice,
@@ -316,8 +335,10 @@ class CheckinJourney(CheckoutFlow):
 
     @property
     def timer_paused(self) -> bool:
-        # The guest is busy at the card terminal (reading, PIN): not idle.
-        return self.step in (Step.ATTRACT, Step.PAYING, Step.FINISH, Step.OUT_FINISH)
+        # The guest is busy at the card terminal (reading, PIN), or a walk-in's charge is being
+        # booked or reversed: not idle.
+        charged = self.walk_in is not None and self.walk_in.charged
+        return self.step in (Step.ATTRACT, Step.PAYING, Step.FINISH, Step.OUT_FINISH) or charged
 
     def seconds_left(self) -> int:
         """The "Are you still there?" countdown."""
@@ -383,7 +404,7 @@ class CheckinJourney(CheckoutFlow):
             return
         if self.step not in BACK:
             return
-        target = BACK[self.step]
+        target = self.walk_in_back(self.step) if self.walk_in is not None else BACK[self.step]
         if target is Step.ROOM and self.checking_out:
             target = Step.OUT_FOLIO
         if target is None:
@@ -443,7 +464,7 @@ class CheckinJourney(CheckoutFlow):
             else:
                 self._fail(_unreadable_code())
         elif self.step is Step.IDENTITY:
-            self._verify(doc)
+            self._walk_in_document(doc) if self.session.walk_in else self._verify(doc)
 
     def submit_code(self, code: str, surname: str) -> None:
         self.touch()
@@ -575,7 +596,9 @@ class CheckinJourney(CheckoutFlow):
         self.touch()
         if self.step is not Step.IDENTITY:
             return
-        if self.settings.id_without_mrz == "photo" and self.camera is not None:
+        if self.walk_in is not None:
+            self.type_details()
+        elif self.settings.id_without_mrz == "photo" and self.camera is not None:
             self._go(Step.ID_PHOTO)
         else:
             self._fail(
@@ -613,7 +636,9 @@ class CheckinJourney(CheckoutFlow):
 
     def skip_identity(self) -> None:
         self.touch()
-        if self.settings.identity == "optional":
+        if self.walk_in is not None:
+            self.type_details()  # a walk-in needs a name on the booking
+        elif self.settings.identity == "optional":
             self._go(Step.REGISTRATION)
 
     # -- registration card and signature --------------------------------------------------------
@@ -639,7 +664,7 @@ class CheckinJourney(CheckoutFlow):
             self._invalid(N_("Please sign with your finger in the box."))
             return
         self.session.signature_png = png
-        self._assign_room()
+        self._check_before_paying() if self.session.walk_in else self._assign_room()
 
     # -- room ----------------------------------------------------------------------------------
 
@@ -705,12 +730,14 @@ class CheckinJourney(CheckoutFlow):
     def pay(self) -> None:
         self.touch()
         session = self.session
-        assert session is not None and session.booking is not None and session.due is not None
+        assert session is not None and session.due is not None
         terminal = self.terminal
         if terminal is None:
             self._payment_failed(DeviceError("no card terminal configured"))
             return
-        booking, amount = session.booking, session.due
+        amount = session.due
+        # The booking's id is the payment's reference (a walk-in's is made here, before booking).
+        reference = str(session.booking.id) if session.booking else str(session.walk_in.booking_id)
         session.terminal_prompt = None
         session.terminal_lines = []
         if self._unsubscribe_terminal is None:
@@ -721,7 +748,7 @@ class CheckinJourney(CheckoutFlow):
         work = (
             self._capture_work(terminal, amount, key)
             if session.operation is Operation.CAPTURE
-            else lambda: start(amount, str(booking.id), key).result()
+            else lambda: start(amount, reference, key).result()
         )
         self._go(Step.PAYING)
         self._run(work, self._paid, self._payment_failed)
@@ -743,13 +770,17 @@ class CheckinJourney(CheckoutFlow):
 
     def _paid(self, result: PaymentResult) -> None:
         session = self.session
-        assert session is not None and session.booking is not None
+        assert session is not None
         if not result.approved:
             text, actions = PAYMENT_TEXTS[result.guest_message]
             kind = "payment_unknown" if result.guest_message is GuestMessage.UNKNOWN else "payment_declined"
             title = N_("Payment not completed")
             self._fail(Problem(kind, title, text, actions, {"amount": session.due}))
             return
+        if session.walk_in is not None:
+            self._walk_in_paid(result)
+            return
+        assert session.booking is not None
         session.payments.append(result)
         if session.checkout is not None:
             self._check_out_paid(result)
@@ -883,6 +914,8 @@ class CheckinJourney(CheckoutFlow):
             self._go(Step.PAYMENT)
         elif action is Action.NOTIFY_ME:
             self._notify_me()
+        elif action is Action.TYPE_DETAILS:
+            self.type_details()
         elif action is Action.TRY_AGAIN:
             if self._retry is not None:
                 self._retry()

@@ -17,7 +17,7 @@ from drivers.base import DeviceEvent
 from drivers.money import Money
 from drivers.payment.model import PaymentResult
 from drivers.printer.document import Receipt
-from kiosk.frontdesk import Booking, Folio, PropertyInfo, Registration
+from kiosk.frontdesk import Booking, Folio, Offer, PropertyInfo, Registration, WalkInGuest
 
 T = TypeVar("T")
 
@@ -58,6 +58,20 @@ class FrontOffice(Protocol):
 
     def check_out(self, booking: Booking, key: str) -> Booking: ...
 
+    def availability(self, nights: int, adults: int = 1, children: int = 0) -> list[Offer]: ...
+
+    def book_walk_in(
+        self,
+        offer: Offer,
+        nights: int,
+        guest: WalkInGuest,
+        adults: int = 1,
+        children: int = 0,
+        *,
+        booking_id: uuid.UUID | None = None,
+        payment: PaymentResult | None = None,
+    ) -> Booking: ...
+
 
 class CardTerminal(Protocol):
     """``drivers.payment.PaymentTerminal``: futures for money, prompts as DataEvents."""
@@ -72,6 +86,10 @@ class CardTerminal(Protocol):
 
     def capture(
         self, preauth: PaymentResult, amount: Money, reference: str, idempotency_key: str | None = None
+    ) -> Future[PaymentResult]: ...
+
+    def reverse(
+        self, original: PaymentResult, reference: str, idempotency_key: str | None = None
     ) -> Future[PaymentResult]: ...
 
     def subscribe(self, listener: Callable[[DeviceEvent], None]) -> Callable[[], None]: ...

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.i18n.live import tr
 from kiosk.screens.base import JourneyScreen
 
 
 class IdentityScreen(JourneyScreen):
     booking = StringProperty("")
     optional = BooleanProperty(False)
+    walk_in = BooleanProperty(False)  # no booking to match yet: the document names the guest
 
     def refresh(self) -> None:
         j = self.journey
         b = j.session.booking if j.session else None
         self.booking = f"{b.guest.given_names} {b.guest.surname} · {b.confirmation_code}".strip() if b else ""
-        self.optional = j.settings.identity == "optional"
+        w = j.walk_in
+        self.walk_in = w is not None
+        if w is not None and w.offer is not None:
+            self.booking = tr._("{room_type} · {nights} nights").format(
+                room_type=w.offer.room_type.name, nights=w.nights
+            )
+        self.optional = j.settings.identity == "optional" and not self.walk_in
 
 
 SCREEN = IdentityScreen

@@ -26,7 +26,9 @@ class PaymentScreen(JourneyScreen):
             return
         self.paying = j.step is Step.PAYING
         self.amount = money(session.due, j.language)
-        if session.operation is Operation.PREAUTH:
+        if session.walk_in is not None:
+            self.explain = tr._("The price of your stay, paid by card now. Then you get your room.")
+        elif session.operation is Operation.PREAUTH:
             self.explain = tr._("A deposit is held on your card for your stay. It is not charged.")
         elif session.operation is Operation.CAPTURE:
             self.explain = tr._("Your bill, taken from the deposit held on your card.")

@@ -24,15 +24,25 @@ class RegistrationScreen(JourneyScreen):
         j = self.journey
         session = j.session
         self.error = tr._(j.field_error)
-        if session is None or session.booking is None:
+        if session is None:
             return
-        b = session.booking
-        guest = escape_markup(f"{b.guest.given_names} {b.guest.surname}".strip())
+        w = session.walk_in
+        if session.booking is not None:
+            b = session.booking
+            name = f"{b.guest.given_names} {b.guest.surname}"
+            arrival, departure, nights, room_type = b.arrival, b.departure, b.nights, b.room_type.name
+        elif w is not None and w.guest is not None and w.offer is not None:  # a walk-in, not booked yet
+            name = f"{w.guest.given_names} {w.guest.surname}"
+            arrival, departure, nights = j.business_date(), j.walk_in_departure(), w.nights
+            room_type = w.offer.room_type.name
+        else:
+            return
+        guest = escape_markup(name.strip())
         stay = tr._("{arrival} to {departure} · {nights} nights · {room_type}").format(
-            arrival=short_date(b.arrival, j.language),
-            departure=short_date(b.departure, j.language),
-            nights=b.nights,
-            room_type=b.room_type.name,
+            arrival=short_date(arrival, j.language),
+            departure=short_date(departure, j.language),
+            nights=nights,
+            room_type=room_type,
         )
         doc = session.document
         checked = (

@@ -58,6 +58,17 @@ def at_the_desk(surname: str, action: str) -> None:
 MINIBAR = 150_000_00  # Rp 150.000
 
 
+def signature_png() -> bytes:
+    """A real PNG: the server refuses anything else as a signature."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (120, 40), 255).save(out, format="PNG")
+    return out.getvalue()
+
+
 def main(report_path: Path) -> int:
     settings = load_settings()
     kivyenv.prepare(settings)
@@ -166,7 +177,7 @@ def main(report_path: Path) -> int:
             yield from self.settle(Step.REGISTRATION)
             j.submit_registration("dewi@example.org", "+62 811 222 333", True)
             yield from self.settle(Step.SIGNATURE)
-            j.submit_signature(b"signature")
+            j.submit_signature(signature_png())
             yield from self.settle(Step.ROOM)
             j.room_seen()
             yield from self.settle(Step.PAYMENT)

@@ -70,6 +70,16 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "checkout-finish-no-printer",
         "problem-checkout-already-out",
         "problem-checkout-offline",
+        "walkin-dates",
+        "walkin-guests",
+        "walkin-rooms",
+        "walkin-quote",
+        "walkin-identity",
+        "walkin-details",
+        "walkin-registration",
+        "walkin-payment",
+        "walkin-sold-out",
+        "problem-walkin-offline",
     ]
     for screen in expected:
         assert screen in names, screen
@@ -84,6 +94,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
     }
     assert "Check in" in attract["en"] and "Check-in" in attract["id"]
     assert "Check out" in attract["en"] and "Check-out" in attract["id"]
+    assert "Book a room" in attract["en"] and "Pesan kamar" in attract["id"]
     assert "Hotel Sambut Jakarta" in attract["en"]
     finish_id = next(texts for n, texts in screens.items() if n.endswith("id-payment.png"))
     assert any(t.startswith("Rp ") for t in finish_id)
