@@ -26,7 +26,7 @@ from kivy.uix.widget import Widget
 from drivers.base import DataEvent, Device, DeviceError, DeviceEvent
 from kiosk import frontdesk
 from kiosk.config import KioskSettings
-from kiosk.devices import build_devices
+from kiosk.devices import build_devices, payment_journal
 from kiosk.i18n import LANGUAGE_NAMES, translate
 from kiosk.i18n.live import tr
 from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
@@ -133,7 +133,9 @@ class KioskApp(App):
         if office is None:
             # The front desk answers from the kiosk's store when the server is away; its sync
             # worker delivers what was done offline and keeps the store current.
-            office, self._sync = frontdesk.connect(settings, app_version=APP_VERSION, devices=self._health)
+            office, self._sync = frontdesk.connect(
+                settings, app_version=APP_VERSION, devices=self._health, journal=payment_journal(self.devices)
+            )
         self.office = office
         self.runner = KivyRunner()
         tr.switch(settings.kiosk.default_language)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from drivers import registry
 from drivers.base import Device, DeviceOptions
+from drivers.payment.journal import PaymentJournal
 from kiosk.config import DeviceSection, KioskSettings
 
 
@@ -33,3 +34,13 @@ def build_devices(settings: KioskSettings) -> dict[str, Device]:
         for name, section in settings.devices.items()
         if section.enabled
     }
+
+
+def payment_journal(devices: dict[str, Device]) -> PaymentJournal | None:
+    """The card terminal's payment journal, for the sync worker: a payment the terminal approved
+    reaches the server even when the kiosk stopped before handing it over."""
+    for device in devices.values():
+        path = getattr(device.options, "journal_path", None)
+        if device.kind == "payment" and path is not None:
+            return PaymentJournal(path)
+    return None

@@ -253,7 +253,9 @@ class SyncWorker:
         (a crash between the terminal's answer and the queueing, or before the acknowledgement).
 
         The journey gives the reservation id as the payment's reference; a payment without one
-        stays in the journal for staff."""
+        stays in the journal for staff. So does one for a reservation the kiosk does not know: a
+        walk-in's sale before its booking (the booking carries the payment; a refused one is
+        reversed on the terminal)."""
         if self.journal is None:
             return
         for entry in self.journal.unacknowledged(limit=1000):
@@ -262,6 +264,8 @@ class SyncWorker:
             try:
                 reservation_id = str(uuid.UUID(entry.request.reference))
             except ValueError:
+                continue
+            if self.store.reservation(reservation_id) is None:
                 continue
             assert entry.result is not None
             with self.store.transaction() as tx:

@@ -196,6 +196,8 @@ def test_payments_only_in_the_journal_are_handed_over_once(kiosk, db, tmp_path):
         ("pay-declined-01", str(santoso.id), Outcome.DECLINED, 123_00, ResolvedBy.LIVE),
         ("pay-no-booking-1", "walk-up", Outcome.APPROVED, 123_00, ResolvedBy.LIVE),
         ("pay-reconciled1", str(santoso.id), Outcome.APPROVED, 456_00, ResolvedBy.RECONCILE),
+        # A walk-in's sale before its booking exists: the booking carries it, the sweep does not.
+        ("pay-unbooked-01", str(uuid.uuid4()), Outcome.APPROVED, 789_00, ResolvedBy.LIVE),
     ]:
         request = PaymentRequest(Operation.SALE, Money(amount, "IDR"), reference, key)
         journal.begin(request, "sim", None, False)
@@ -206,7 +208,8 @@ def test_payments_only_in_the_journal_are_handed_over_once(kiosk, db, tmp_path):
     assert kiosk.store.dead_letters() == []
     kiosk.worker.sweep_journal()  # a second look queues nothing new
     assert kiosk.store.depth() == 0
-    assert [e.idempotency_key for e in journal.unacknowledged()] == ["pay-declined-01", "pay-no-booking-1"]
+    left = ["pay-declined-01", "pay-no-booking-1", "pay-unbooked-01"]
+    assert [e.idempotency_key for e in journal.unacknowledged()] == left
     with db.session() as session:
         paid = session.query(Payment).filter_by(reservation_id=santoso.id)
         paid = {p.amount: p.review_reason for p in paid}

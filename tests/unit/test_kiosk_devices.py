@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from kiosk.config import ROOT, KioskSettings
-from kiosk.devices import build_devices
+from kiosk.devices import build_devices, payment_journal
 from kiosk.devstack import simulator_commands
 
 
@@ -30,6 +30,11 @@ def test_enabled_devices_are_built_with_rooted_paths(tmp_path):
     assert devices["receipt"].options.journal_path == ROOT / "var" / "j.sqlite3"
     assert devices["card"].options.journal_path == Path(tmp_path / "p.sqlite3")
     assert devices["receipt"].kind == "printer" and devices["card"].kind == "payment"
+    # The sync worker reads the card terminal's journal (not the printer's).
+    journal = payment_journal(devices)
+    assert journal is not None and journal.path == Path(tmp_path / "p.sqlite3")
+    journal.close()
+    assert payment_journal({"receipt": devices["receipt"]}) is None
 
 
 def test_simulators_follow_the_configured_loopback_devices():
