@@ -72,6 +72,8 @@ class TourOffice:
 
     def __getattr__(self, name: str) -> Any:
         target = getattr(self.desk, name)
+        if not callable(target):  # the store and the link, read by the staff pages
+            return target
 
         def call(*args: Any, **kwargs: Any) -> Any:
             if self.hold is not None:
@@ -102,6 +104,9 @@ def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], Virtua
                 ),
                 "scanner": registry.create(
                     "scanner", "sim", "scanner", registry.validate_options("scanner", "sim", {})
+                ),
+                "badge": registry.create(
+                    "badge", "sim", "badge", registry.validate_options("badge", "sim", {})
                 ),
                 "receipt": registry.create(
                     "printer",

@@ -58,6 +58,7 @@ class Connectivity:
     """What the sync layer knows; None where it cannot tell."""
 
     online: bool | None = None
+    reason: str = ""  # why offline, as the sync worker last said
     last_sync: datetime | None = None
     outbox_depth: int | None = None
     dead_letters: int | None = None
