@@ -86,11 +86,14 @@ class TourOffice:
 
 
 @contextmanager
-def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], VirtualPrinter, ZvtTerminalSim]]:
-    """In-process simulators and the real drivers on them; ``step_s``: the terminal's pace per step."""
+def simulators(
+    step_s: float = 0.25, workdir: Path = ROOT / "var"
+) -> Iterator[tuple[dict[str, Device], VirtualPrinter, ZvtTerminalSim]]:
+    """In-process simulators and the real drivers on them; ``step_s``: the terminal's pace per step,
+    ``workdir``: where the terminal and the printer keep their state and journals."""
     RECEIPTS.mkdir(parents=True, exist_ok=True)
     printer = VirtualPrinter(out_dir=RECEIPTS)
-    terminal = ZvtTerminalSim(ROOT / "var" / "tour-terminal.json", step_s=step_s, currency="IDR")
+    terminal = ZvtTerminalSim(workdir / "tour-terminal.json", step_s=step_s, currency="IDR")
     registry.load_builtin_drivers()
     with TcpPrinterServer(printer, port=0) as printer_server:
         terminal_server = TcpSimServer(terminal, port=0).start()
@@ -115,7 +118,11 @@ def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], Virtua
                     registry.validate_options(
                         "printer",
                         "network",
-                        {"host": "127.0.0.1", "port": printer_server.port, "journal_path": None},
+                        {
+                            "host": "127.0.0.1",
+                            "port": printer_server.port,
+                            "journal_path": str(workdir / "tour-printer-journal.sqlite3"),
+                        },
                     ),
                 ),
                 "card_terminal": registry.create(
@@ -130,7 +137,7 @@ def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], Virtua
                             "host": "127.0.0.1",
                             "port": int(terminal_server.address.rsplit(":", 1)[1]),
                             "currency": "IDR",
-                            "journal_path": str(ROOT / "var" / "tour-payments.sqlite3"),
+                            "journal_path": str(workdir / "tour-payments.sqlite3"),
                         },
                     ),
                 ),

@@ -62,6 +62,7 @@ class AdminLayer(ModalLayer):
 
     def on_kv_post(self, _base: Any) -> None:
         self.ids.pages.transition = NoTransition()
+        App.get_running_app().bind(lang=lambda *_a: self.relabel() if self.parent else None)
 
     def on_touch_down(self, touch: Any) -> bool:
         self.controller.activity()

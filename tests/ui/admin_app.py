@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from contextlib import closing
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -79,33 +81,258 @@ def main(report_path: Path) -> int:
             yield lambda: not getattr(self.page(), "busy", False)
             yield from self.frames(2)
 
+        def unlock_by_badge(self, uid: str, pin: str) -> Script:
+            self.app.devices["badge"].feed(uid)
+            yield lambda: not self.admin.pad_closed and bool(self.admin.pad.holder)
+            yield from self.type_pin(pin)
+            yield lambda: self.admin.active
+            yield from self.idle()
+
+        def unlock_by_corner(self, pin: str) -> Script:
+            yield from self.hold_corner()
+            yield from self.type_pin(pin)
+            yield lambda: self.admin.active
+            yield from self.idle()
+
+        def lock(self) -> Script:
+            self.press(self.admin.layer.ids.lock)
+            yield lambda: not self.admin.active
+            yield from self.frames(2)
+
+        def action(self, name: str) -> Any:
+            buttons = {getattr(b, "action", ""): b for b in self.page().ids.actions.children}
+            if name not in buttons:
+                raise LookupError(f"no {name!r} among {sorted(buttons)}; said {self.page().message!r}")
+            return buttons[name]
+
+        def choice(self, name: str) -> Any:
+            return next(w for w in self.page().ids.body.walk() if getattr(w, "action", None) == name)
+
+        def setup_step(self, button: str) -> Script:
+            self.press(self.action(button))
+            yield lambda: not getattr(self.page(), "busy", False)
+            yield from self.frames(2)
+
+        def setup(self, device: str) -> Script:
+            yield from self.tab("admin_devices")
+            row = next(r for r in self.page().ids.devices.children if r.title == device)
+            self.page().ids.scroll.scroll_to(row, animate=False)
+            yield from self.frames(2)
+            self.press(row.ids.setup)
+            yield lambda: self.admin.layer.page == "admin_setup"
+            yield from self.frames(2)
+
         def script(self) -> Script:
+            j = self.j
             yield from self.settle(Step.ATTRACT)
+            # A sale today, and a payment whose outcome the kiosk never learnt.
+            terminal = self.app.devices["card_terminal"]
+            done = terminal.sale(Money(850_000_00, "IDR"), "SMB-TODAY")
+            yield done.done
+            with closing(PaymentJournal(terminal.options.journal_path)) as journal:
+                request = PaymentRequest(Operation.SALE, Money(125_000_00, "IDR"), "SMB-LOST", "lost-1")
+                journal.begin(request, "t", None, False)
+                journal.mark_review("lost-1", "connection lost; terminal not readable")
+
             # The hidden corner opens the PIN pad; Cancel closes it.
             yield from self.hold_corner()
             self.said("pad")
             self.press(self.admin.pad.ids.cancel)
             yield lambda: self.admin.pad_closed
+            # A guest's card on the badge reader does nothing.
+            self.app.devices["badge"].feed("0102030405")
+            self.app.devices["badge"].feed("not a card")  # logged as the badge reader's
+            yield from self.frames(10)
+            report["unknown_badge_opened_pad"] = not self.admin.pad_closed
             # A staff badge: the pad greets its holder, the PIN unlocks.
             self.app.devices["badge"].feed(ANNA_UID)
             yield lambda: not self.admin.pad_closed and self.admin.pad.holder == "Anna"
             yield from self.frames(2)
             self.said("pad_badge")
             yield from self.type_pin(STAFF_PIN)
-            self.said("after_pin")
             yield lambda: self.admin.active
             yield from self.idle()
             self.said("status")
             report["staff_tabs"] = sorted(t.module for t in self.admin.layer.ids.tabs.children)
 
-    with local_server(settings, fresh=True), simulators() as (devices, printer, terminal):
+            # Paper out, then replaced.
+            printer.set_faults(paper=Paper.OUT)
+            self.page().refresh()
+            yield from self.idle()
+            self.said("status_paper_out")
+            printer.set_faults(paper=Paper.OK)
+            self.press(self.page().ids.paper)
+            yield lambda: bool(self.page().message)
+            yield from self.frames(2)
+            report["paper_replaced"] = self.page().message
+
+            # Payments: resolve the lost one as "went through".
+            yield from self.tab("admin_payments")
+            self.said("payments")
+            row = self.page().ids.review.children[0]
+            self.press(row.ids.done)
+            yield lambda: "Recorded" in self.page().message
+            yield from self.idle()
+            self.said("payments_resolved")
+
+            # End of day: asks first, then closes, prints and sends.
+            receipts = len(printer.receipts)
+            yield from self.tab("admin_day")
+            self.press(self.page().ids.start)
+            yield from self.frames(2)
+            self.press(self.page().ids.confirm)
+            yield lambda: self.page().busy
+            yield lambda: not self.page().busy
+            yield from self.frames(2)
+            self.said("end_of_day")
+            report["end_of_day_printed"] = len(printer.receipts) - receipts
+
+            # Reprint the last receipt (the day's totals).
+            yield from self.tab("admin_status")
+            self.press(self.page().ids.reprint)
+            yield lambda: bool(self.page().message) and self.page().message != "Printing…"
+            yield from self.idle()
+            report["reprint"] = self.page().message
+            texts = [r.text for r in printer.receipts]
+            report["reprinted"] = len(texts) >= 2 and texts[-1] == texts[-2]
+
+            # Out of service: guests see the front-desk screen until staff open it again.
+            self.press(self.page().ids.service)
+            yield lambda: self.admin.out_of_service
+            yield from self.frames(2)
+            self.said("out_of_service_on")
+            yield from self.lock()
+            self.said("guests_out_of_service")
+            report["guest_screen"] = self.app.manager.current
+            yield from self.unlock_by_corner(STAFF_PIN)
+            self.press(self.page().ids.service)
+            yield lambda: not self.admin.out_of_service
+            yield from self.lock()
+            report["guest_screen_after"] = self.app.manager.current
+
+            # Left alone, admin mode closes itself and wipes the guest's session.
+            yield from self.unlock_by_corner(STAFF_PIN)
+            j.start()
+            self.admin.mode.session.idle_timeout_s = 1.0
+            yield lambda: not self.admin.active
+            yield from self.frames(2)
+            report["after_idle"] = {"step": j.step.value, "session": j.session is None}
+
+            # A technician: the device pages.
+            yield from self.unlock_by_badge(BUDI_UID, TECH_PIN)
+            report["technician_tabs"] = sorted(t.module for t in self.admin.layer.ids.tabs.children)
+            # The printer: kept as it is, tested, saved, restarted live.
+            old_printer = self.app.devices["receipt"]
+            yield from self.setup("receipt")
+            self.said("setup_driver")
+            yield from self.setup_step("next")
+            self.said("setup_options")
+            yield from self.setup_step("check")
+            yield from self.setup_step("test")
+            self.said("setup_test_printer")
+            yield from self.setup_step("save")
+            self.said("setup_saved_printer")
+            report["printer_replaced"] = self.app.devices["receipt"] is not old_printer
+            report["journey_printer"] = j.printer is self.app.devices["receipt"]
+            self.press(self.action("finish"))
+            yield from self.idle()
+            # The card terminal at a port where nothing answers: its test fails, nothing is saved.
+            yield from self.setup("card_terminal")
+            yield from self.setup_step("next")
+            port = next(c for _s, c in self.page()._inputs.values() if c.field_name == "port")
+            self.page().ids.scroll.scroll_to(port, animate=False)
+            yield from self.frames(2)
+            self.press(port.ids.field)
+            yield from self.frames(2)
+            kb = self.page().keyboard
+            for _ in range(6):
+                self.press(kb.ids.delete)
+            self.type(kb, "9")
+            yield from self.frames(2)
+            self.said("setup_typing")
+            yield from self.setup_step("check")
+            yield from self.setup_step("test")
+            self.said("setup_test_failed")
+            report["failed_actions"] = sorted(b.action for b in self.page().ids.actions.children)
+            yield from self.setup_step("cancel")
+            yield lambda: self.admin.layer.page == "admin_devices"
+            # A bad value is named at its field.
+            yield from self.setup("receipt")
+            yield from self.setup_step("next")
+            port = next(c for _s, c in self.page()._inputs.values() if c.field_name == "port")
+            port.ids.field.text = "ninety"
+            yield from self.setup_step("check")
+            self.said("setup_invalid")
+            yield from self.setup_step("cancel")
+            yield lambda: self.admin.layer.page == "admin_devices"
+            # The badge reader: the test waits for a card.
+            yield from self.setup("badge")
+            yield from self.setup_step("next")
+            yield from self.setup_step("check")
+            self.said("setup_badge_test")
+            self.press(self.action("test"))
+            yield from self.frames(3)
+            self.said("setup_badge_pressed")
+            yield lambda: self.admin.testing is not None
+            yield from self.frames(2)
+            self.said("setup_badge_waiting")
+            self.admin.testing.feed(BUDI_UID)
+            yield lambda: not self.page().busy
+            yield from self.frames(2)
+            self.said("setup_badge_tested")
+            yield from self.setup_step("cancel")
+            yield lambda: self.admin.layer.page == "admin_devices"
+            # Logs, one device's; the diagnostics file.
+            yield from self.tab("admin_logs")
+            self.press(next(c for c in self.page().ids.filters.children if c.device == "badge"))
+            yield from self.frames(2)
+            report["logs_badge"] = self.page().text
+            yield from self.tab("admin_diagnostics")
+            self.said("diagnostics")
+            self.press(self.page().ids.write)
+            yield lambda: not self.page().busy
+            yield from self.frames(2)
+            report["diagnostics"] = self.page().message
+            yield from self.lock()
+            # The badge reader restarted after the cancelled setup still unlocks.
+            self.app.devices["badge"].feed(ANNA_UID)
+            yield lambda: not self.admin.pad_closed and self.admin.pad.holder == "Anna"
+            self.admin.close_pad()
+
+            # Five wrong PINs lock the pad, with a countdown.
+            yield from self.hold_corner()
+            for _ in range(5):
+                yield from self.type_pin("0000")
+            self.said("locked")
+            first = self.admin.pad.message
+            yield from self.frames(75)
+            report["countdown"] = [first, self.admin.pad.message]
+            report["keys_disabled"] = self.admin.pad.ids.keypad.disabled
+            # Everything above reached the outbox for the server's audit trail.
+            drained = threading.Event()
+            sync = self.app._sync
+            threading.Thread(target=lambda: sync.wait_drained(30) and drained.set(), daemon=True).start()
+            yield drained.is_set
+            report["audit_file"] = [json.loads(line)["event"] for line in audit_path.read_text().splitlines()]
+
+    audit_path = settings.resolve(settings.admin.audit_path)
+    with (
+        local_server(settings, fresh=True),
+        simulators(workdir=report_path.parent) as (devices, printer, _sim),
+    ):
         for name, device in devices.items():  # the config describes the simulators as started
             options = device.options.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
             settings.devices[name] = DeviceSection(kind=device.kind, driver=device.driver, options=options)
         app = KioskApp(settings, devices=devices)
         staff = Staff(app)
         staff.run(staff.script())
-        app.run()
+        try:
+            app.run()
+        finally:
+            report["failure"] = staff.failure
+            if staff.failure:
+                report["last_seen"] = visible_texts(app.root)
+            report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     report["failure"] = staff.failure
     report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 1 if staff.failure else 0
