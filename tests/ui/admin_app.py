@@ -13,7 +13,6 @@ import json
 import sys
 import threading
 from contextlib import closing
-import threading
 from pathlib import Path
 from typing import Any
 
