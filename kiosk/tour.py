@@ -32,10 +32,11 @@ from drivers.sim.printer_server import TcpPrinterServer
 from drivers.sim.zvt_terminal import TcpSimServer, ZvtTerminalSim
 from kiosk import frontdesk
 from kiosk.app import KioskApp
-from kiosk.config import ROOT, KioskSettings
+from kiosk.config import ROOT, DeviceSection, KioskSettings
 from kiosk.frontdesk import Booking, FrontDesk, Offline
 from kiosk.journey.checkin import Action, Overlay, Step
 from kiosk.robot import SETTLE_S, Robot, Script, visible_texts
+from kiosk.tour_admin import admin_tour
 
 RECEIPTS = ROOT / "var" / "receipts"
 
@@ -147,6 +148,14 @@ def simulators(
             terminal_server.stop()
 
 
+def describe(settings: KioskSettings, devices: dict[str, Device]) -> None:
+    """Make ``settings.devices`` say what ``devices`` are (the simulators as started), so admin
+    mode restarts a device with these settings, not the shipped file's."""
+    for name, device in devices.items():
+        options = device.options.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+        settings.devices[name] = DeviceSection(kind=device.kind, driver=device.driver, options=options)
+
+
 class Tour(Robot):
     """A script of actions and photographs."""
 
@@ -244,6 +253,7 @@ class Tour(Robot):
             happy, deposit, other = guests[lang]
             yield from self.happy_path(happy, deposit)
             yield from self.failures(happy, other)
+        yield from admin_tour(self)
 
     def happy_path(self, surname: str, deposit_surname: str) -> Script:
         j = self.j
@@ -402,11 +412,16 @@ def run(settings: KioskSettings, outdir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="sambut-tour-") as tmp:
         # A store of its own: the tour's demo data is fresh, the kiosk's copy must be too.
         settings.store.path = Path(tmp) / "kiosk.sqlite3"
+        # Admin mode's state, audit and diagnostics too (its lockout must not outlive the tour).
+        admin = settings.admin
+        admin.state_path, admin.audit_path = Path(tmp) / "admin-state.json", Path(tmp) / "admin-audit.jsonl"
+        admin.diagnostics_dir = Path(tmp) / "diagnostics"
         desk, worker = frontdesk.connect(settings, app_version="tour")
         office = TourOffice(desk)
         worker.start()
         try:
-            with simulators() as (devices, printer, terminal):
+            with simulators(workdir=Path(tmp)) as (devices, printer, terminal):
+                describe(settings, devices)
                 app = KioskApp(settings, office=office, devices=devices)  # type: ignore[arg-type]
                 tour = Tour(app, office, printer, terminal, outdir)
                 tour.run(tour.script())

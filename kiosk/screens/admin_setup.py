@@ -217,6 +217,8 @@ class AdminSetupPage(AdminPage):
         self, flow: SetupFlow, body: Any, actions: Any, errors: dict[str, str] | None = None
     ) -> None:
         self._inputs = {}
+        if self._keyboard is not None:
+            self.keyboard.target = None  # its field went with the form it was in
         for spec in flow.fields():
             label = spec.name + ("  *" if spec.required else "")
             body.add_widget(widget("FieldLabel", text=label))

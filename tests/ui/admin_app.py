@@ -34,11 +34,10 @@ def main(report_path: Path) -> int:
     from drivers.payment.model import Operation, PaymentRequest
     from drivers.sim.printer import Paper
     from kiosk.app import KioskApp
-    from kiosk.config import DeviceSection
     from kiosk.devstack import local_server
     from kiosk.journey.checkin import Step
     from kiosk.robot import Robot, Script, visible_texts
-    from kiosk.tour import simulators
+    from kiosk.tour import describe, simulators
     from tests.admin_rig import ANNA_UID, BUDI_UID, STAFF_PIN, TECH_PIN
 
     report: dict[str, Any] = {}
@@ -319,9 +318,7 @@ def main(report_path: Path) -> int:
         local_server(settings, fresh=True),
         simulators(workdir=report_path.parent) as (devices, printer, _sim),
     ):
-        for name, device in devices.items():  # the config describes the simulators as started
-            options = device.options.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
-            settings.devices[name] = DeviceSection(kind=device.kind, driver=device.driver, options=options)
+        describe(settings, devices)
         app = KioskApp(settings, devices=devices)
         staff = Staff(app)
         staff.run(staff.script())
