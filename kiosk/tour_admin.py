@@ -71,7 +71,9 @@ def admin_tour(tour: Any) -> Script:
         yield from tour.shoot("admin-setup-settings")
         host = next(c for _s, c in page()._inputs.values() if c.field_name == "host")
         host.ids.field.focus = True  # as a touch on it would
+        yield from tour.frames(3)
         yield from tour.shoot("admin-setup-keyboard")
+        page().typing = False
         yield from setup_step("check")
         yield from setup_step("test")
         yield from tour.shoot("admin-setup-test-passed")

@@ -59,10 +59,20 @@ class AdminLayer(ModalLayer):
     idle = StringProperty("")
     technician = BooleanProperty(False)
     page = StringProperty("")
+    compact = BooleanProperty(False)  # the tabs make way for the on-screen keyboard
 
     def on_kv_post(self, _base: Any) -> None:
         self.ids.pages.transition = NoTransition()
+        self._tabs = self.ids.tabs  # held while it is out of the tree
+        self._frame = self._tabs.parent
         App.get_running_app().bind(lang=lambda *_a: self.relabel() if self.parent else None)
+
+    def on_compact(self, _layer: object, compact: bool) -> None:
+        tabs = self._tabs
+        if compact and tabs.parent is not None:
+            tabs.parent.remove_widget(tabs)
+        elif not compact and tabs.parent is None:
+            self._frame.add_widget(tabs, index=len(self._frame.children) - 1)
 
     def on_touch_down(self, touch: Any) -> bool:
         self.controller.activity()
@@ -115,6 +125,7 @@ class AdminLayer(ModalLayer):
         self.idle = tr._("Closes by itself in {time} if nobody touches it").format(time=minutes(left))
 
     def closed(self) -> None:
+        self.compact = False
         for page in self.ids.pages.screens:
             wipe = getattr(page, "wipe", None)
             if wipe is not None:

@@ -118,15 +118,28 @@ class AdminSetupPage(AdminPage):
     @property
     def keyboard(self) -> Any:
         if self._keyboard is None:
-            self._keyboard = widget("AdminKeyboardPanel")
-        return self._keyboard.ids.kb
+            self._keyboard = widget("OnScreenKeyboard")
+        return self._keyboard
+
+    def on_kv_post(self, _base: Any) -> None:
+        # Strong references: these leave the tree while the keyboard is up and must come back.
+        self._actions, self._hide = self.ids.actions, widget("AdminHideKeyboard")
+        self._column = self._actions.parent
 
     def on_typing(self, _page: object, typing: bool) -> None:
-        box = self.ids.kb_box
-        if typing and self._keyboard is not None and self._keyboard.parent is None:
-            box.add_widget(self._keyboard)
-        elif not typing:
-            box.clear_widgets()
+        """The keyboard takes the bottom half: the tabs and the step's buttons make way (and come
+        back with "Hide keyboard"), so the field being typed in stays in sight."""
+        ids, column = self.ids, self._column
+        if self.ctl.layer is not None:
+            self.ctl.layer.compact = typing
+        if typing and self._hide.parent is None:
+            column.remove_widget(self._actions)
+            ids.title_row.add_widget(self._hide)
+            ids.kb_box.add_widget(self._keyboard)
+        elif not typing and self._hide.parent is not None:
+            ids.title_row.remove_widget(self._hide)
+            ids.kb_box.clear_widgets()
+            column.add_widget(self._actions, index=column.children.index(ids.kb_box) + 1)
 
     @property
     def flow(self) -> SetupFlow:

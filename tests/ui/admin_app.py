@@ -248,6 +248,8 @@ def main(report_path: Path) -> int:
             self.type(kb, "9")
             yield from self.frames(2)
             self.said("setup_typing")
+            self.press(self.page()._hide)
+            yield from self.frames(2)
             yield from self.setup_step("check")
             yield from self.setup_step("test")
             self.said("setup_test_failed")

@@ -170,7 +170,7 @@ def test_a_terminal_that_fails_its_test_is_not_saved_unless_asked(run):
 def test_a_bad_setting_is_named_at_its_field(run):
     data, _, _ = run
     said = data["setup_invalid"][0]
-    assert "port | − | + | Input should be a valid integer" in said
+    assert "port | – | + | Input should be a valid integer" in said
     assert "Please correct the settings marked below." in said
 
 
