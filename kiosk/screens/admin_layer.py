@@ -104,6 +104,8 @@ class AdminLayer(ModalLayer):
         self.tick()
         current = self.ids.pages.current_screen
         if current is not None:
+            if hasattr(current, "say"):
+                current.say("")  # said in the other language
             current.refresh()
 
     def page_widget(self, module: str) -> AdminPage:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -258,7 +260,8 @@ class AdminSetupPage(AdminPage):
         keyboard = self.keyboard
         self.typing = True
         keyboard.use(field)
-        self.ids.scroll.scroll_to(field.parent, padding=20)
+        # Once the keyboard has taken its place, bring the field into what is left of the view.
+        Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(field.parent, padding=dp(12)), 0.1)
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
