@@ -58,10 +58,10 @@ class Connectivity:
     """What the sync layer knows; None where it cannot tell."""
 
     online: bool | None = None
-    reason: str = ""  # why offline, as the sync worker last said
     last_sync: datetime | None = None
     outbox_depth: int | None = None
     dead_letters: int | None = None
+    reason: str = ""  # why offline, as the sync worker last said
 
 
 @dataclass(frozen=True)
