@@ -68,6 +68,15 @@ def parsed(spec: FieldSpec, text: str) -> Any:
     return text
 
 
+def _rightmost_last(actions: Any) -> None:
+    """The row fills from the right: re-add the buttons so the last one (the step's main action)
+    ends up at the right and the others keep their order left of it."""
+    buttons = list(actions.children)  # newest first
+    actions.clear_widgets()
+    for button in buttons:
+        actions.add_widget(button)
+
+
 class AdminPicker(BoxLayout):
     """One of a few values, stepped through with ‹ and › (no typing)."""
 
@@ -163,9 +172,12 @@ class AdminSetupPage(AdminPage):
         body.clear_widgets()
         actions.clear_widgets()
         getattr(self, f"_show_{flow.step.value}")(flow, body, actions)
+        _rightmost_last(actions)
 
     def _button(self, actions: Any, text: str, handler: Any, kind: str = "secondary", name: str = "") -> Any:
-        button = widget("KButton", text=text, kind=kind)
+        button = widget("KButton", text=text, kind=kind, size_hint_x=None)
+        # As wide as its words (a narrow portrait screen wraps the row rather than clip them).
+        button.bind(minimum_width=lambda b, w: setattr(b, "width", max(dp(200), w + dp(32))))
         button.bind(on_press=lambda _b: handler())
         button.action = name
         actions.add_widget(button)
@@ -284,6 +296,7 @@ class AdminSetupPage(AdminPage):
         body.clear_widgets()
         actions.clear_widgets()
         self._show_options(self.flow, body, actions, errors)
+        _rightmost_last(actions)
         for name, (spec, control) in self._inputs.items():  # keep what was typed, mistakes too
             if not (spec.type == "bool" or hasattr(control, "choices")) and typed.get(name) is not None:
                 control.ids.field.text = shown(FieldSpec(name, spec.type, spec.required, typed[name]))
