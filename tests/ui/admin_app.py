@@ -39,6 +39,7 @@ def main(report_path: Path) -> int:
     from kiosk.robot import Robot, Script, visible_texts
     from kiosk.tour import describe, simulators
     from tests.admin_rig import ANNA_UID, BUDI_UID, STAFF_PIN, TECH_PIN
+    from tests.idscan_samples import TOKEN
 
     report: dict[str, Any] = {}
 
@@ -280,6 +281,18 @@ def main(report_path: Path) -> int:
             yield lambda: not self.page().busy
             yield from self.frames(2)
             self.said("setup_badge_tested")
+            yield from self.setup_step("cancel")
+            yield lambda: self.admin.layer.page == "admin_devices"
+            # The scanner: the test shows what it decoded from a booking code.
+            yield from self.setup("scanner")
+            yield from self.setup_step("next")
+            yield from self.setup_step("check")
+            self.press(self.action("test"))
+            yield lambda: self.admin.testing is not None
+            self.admin.testing.feed(TOKEN)
+            yield lambda: not self.page().busy
+            yield from self.frames(2)
+            self.said("setup_scanner_tested")
             yield from self.setup_step("cancel")
             yield lambda: self.admin.layer.page == "admin_devices"
             # Logs, one device's; the diagnostics file.

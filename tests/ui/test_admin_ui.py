@@ -180,6 +180,11 @@ def test_badge_reader_setup_waits_for_a_card(run):
     assert f"badge {BUDI_UID} | Test passed" in data["setup_badge_tested"][0]
 
 
+def test_scanner_setup_shows_what_it_decoded(run):
+    data, _, _ = run
+    assert "booking: valid | Test passed" in data["setup_scanner_tested"][0]
+
+
 def test_logs_by_device_and_the_diagnostics_file(run):
     data, _, tmp = run
     assert "not a card UID" in data["logs_badge"]
