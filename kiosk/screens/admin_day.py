@@ -50,7 +50,9 @@ class AdminDayPage(AdminPage):
                 tr._("Business date: {date}").format(date=report.business_date.isoformat()),
                 tr._("Card terminal end of day: {outcome}").format(outcome=terminal),
                 tr._("Totals printed") if report.printed else tr._("Totals not printed"),
-                tr._("Totals sent to the server") if report.sent else tr._("Totals not sent to the server"),
+                tr._("Totals on their way to the server")
+                if report.sent
+                else tr._("Totals not sent to the server"),
             ]
         )
         self.message = "\n".join(report.problems)

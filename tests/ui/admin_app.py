@@ -295,6 +295,27 @@ def main(report_path: Path) -> int:
             self.said("setup_scanner_tested")
             yield from self.setup_step("cancel")
             yield lambda: self.admin.layer.page == "admin_devices"
+            # A second badge reader, added: set up, tested, saved, started and listened to.
+            yield from self.tab("admin_devices")
+            add = next(c for c in self.page().ids.kinds.children if c.kind == "badge")
+            self.page().ids.scroll.scroll_to(add, animate=False)
+            yield from self.frames(2)
+            self.press(add)
+            yield lambda: self.admin.layer.page == "admin_setup"
+            yield from self.frames(2)
+            self.press(self.choice("sim"))
+            yield from self.frames(2)
+            yield from self.setup_step("next")
+            yield from self.setup_step("check")
+            self.press(self.action("test"))
+            yield lambda: self.admin.testing is not None
+            self.admin.testing.feed(BUDI_UID)
+            yield lambda: not self.page().busy
+            yield from self.setup_step("save")
+            self.said("setup_added")
+            report["added_running"] = "badge_2" in self.app.devices
+            self.press(self.action("finish"))
+            yield from self.idle()
             # Logs, one device's; the diagnostics file.
             yield from self.tab("admin_logs")
             self.press(next(c for c in self.page().ids.filters.children if c.device == "badge"))
@@ -307,6 +328,11 @@ def main(report_path: Path) -> int:
             yield from self.frames(2)
             report["diagnostics"] = self.page().message
             yield from self.lock()
+            # The added reader unlocks too.
+            self.app.devices["badge_2"].feed(ANNA_UID)
+            yield lambda: not self.admin.pad_closed and self.admin.pad.holder == "Anna"
+            self.admin.close_pad()
+            yield from self.frames(130)  # the same card again within the readers' debounce is one read
             # The badge reader restarted after the cancelled setup still unlocks.
             self.app.devices["badge"].feed(ANNA_UID)
             yield lambda: not self.admin.pad_closed and self.admin.pad.holder == "Anna"

@@ -119,7 +119,7 @@ def test_end_of_day_closes_prints_and_sends_the_totals(run):
     data, session, _ = run
     said = data["end_of_day"][0]
     assert "Card terminal end of day: approved" in said
-    assert "Totals printed" in said and "Totals sent to the server" in said
+    assert "Totals printed" in said and "Totals on their way to the server" in said
     assert "VISA | Sales: 1 · IDR 850,000" in said
     assert data["end_of_day_printed"] == 1
     reports = session.scalars(select(AuditEvent).where(AuditEvent.action == "end_of_day_report")).all()
@@ -154,7 +154,8 @@ def test_printer_setup_tests_saves_with_a_backup_and_restarts_live(run):
     assert "The previous file is kept as kiosk.toml." in saved
     assert "receipt restarted with the new settings | OK" in saved
     assert data["printer_replaced"] is True and data["journey_printer"] is True
-    assert len(list(tmp.glob("kiosk.toml.*.bak"))) == 2  # the test's own PINs, then the setup
+    # The test's own PINs, the printer's setup, the added badge reader: each save keeps a backup.
+    assert len(list(tmp.glob("kiosk.toml.*.bak"))) == 3
 
 
 def test_a_terminal_that_fails_its_test_is_not_saved_unless_asked(run):
@@ -183,6 +184,14 @@ def test_badge_reader_setup_waits_for_a_card(run):
 def test_scanner_setup_shows_what_it_decoded(run):
     data, _, _ = run
     assert "booking: valid | Test passed" in data["setup_scanner_tested"][0]
+
+
+def test_a_new_device_is_added_and_runs_at_once(run):
+    data, _, tmp = run
+    assert "Set up badge_2 (badge)" in data["setup_added"][0]
+    assert "badge_2 restarted with the new settings | OK" in data["setup_added"][0]
+    assert data["added_running"] is True
+    assert "[devices.badge_2]" in (tmp / "kiosk.toml").read_text()
 
 
 def test_logs_by_device_and_the_diagnostics_file(run):
