@@ -163,8 +163,9 @@ class AdminController:
         self.layer.opened(self.mode.session)
 
     def lock(self) -> None:
-        """Staff leave admin mode by hand."""
-        self.mode.close("closed by staff")
+        """Staff leave admin mode by hand. Off the UI thread: closing may restart a device a
+        setup had stopped, which waits for it."""
+        self.app.runner.run(lambda: self.mode.close("closed by staff"), _log_failure)
 
     def _closed(self, reason: str) -> None:
         log.info("admin mode closed (%s)", reason)
@@ -177,7 +178,7 @@ class AdminController:
 
     def _tick(self, _dt: float) -> None:
         if self.active:
-            self.mode.tick()
+            self.app.runner.run(self.mode.tick, _log_failure)  # an idle close may restart a device
             if self.layer is not None:
                 self.layer.tick()
         elif not self.pad_closed:
@@ -229,4 +230,4 @@ class AdminController:
 
 def _log_failure(_result: object, error: BaseException | None) -> None:
     if error is not None:
-        log.warning("admin audit not queued for the server: %s", error)
+        log.warning("admin mode: %s", error)
