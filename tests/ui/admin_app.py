@@ -136,6 +136,10 @@ def main(report_path: Path) -> int:
             # The hidden corner opens the PIN pad; Cancel closes it.
             yield from self.hold_corner()
             self.said("pad")
+            # A card nobody knows, with the pad open: said so, and the PIN still works.
+            self.app.devices["badge"].feed("0A0B0C0D")
+            yield lambda: "not known" in self.admin.pad.message
+            report["pad_unknown_badge"] = self.admin.pad.message
             self.press(self.admin.pad.ids.cancel)
             yield lambda: self.admin.pad_closed
             # A guest's card on the badge reader does nothing.

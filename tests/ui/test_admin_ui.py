@@ -87,6 +87,7 @@ def test_the_corner_and_a_staff_badge_open_the_pin_pad(run):
     assert "Staff PIN" in data["pad"][0]
     assert "Hello Anna, enter your PIN" in data["pad_badge"][0]
     assert data["unknown_badge_opened_pad"] is False  # a guest's card on the reader does nothing
+    assert data["pad_unknown_badge"] == "This badge is not known here. Enter your PIN instead."
     assert "Staff mode  ·  Anna" in data["status"][0]
     assert data["staff_tabs"] == ["admin_day", "admin_payments", "admin_status"]
     assert data["technician_tabs"] == sorted(
