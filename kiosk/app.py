@@ -31,6 +31,7 @@ from kiosk.i18n import LANGUAGE_NAMES, translate
 from kiosk.i18n.live import tr
 from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
 from kiosk.journey.ports import FrontOffice
+from kiosk.screens.admin_mode import AdminController
 from kiosk.screens.base import HERE, JourneyScreen, Theme, register_fonts
 from kiosk.sync import SyncWorker
 
@@ -153,6 +154,7 @@ class KioskApp(App):
             translate=translate,
             languages=self.languages,
         )
+        self.admin = AdminController(self)  # staff and technician mode over the guest screens
         self.screens: dict[str, JourneyScreen] = {}
         self.overlays: dict[str, Widget] = {}
         self._generation = 0
@@ -192,6 +194,7 @@ class KioskApp(App):
         self.manager: ScreenManager = self.root_widget.ids.screens
         self.manager.transition = NoTransition()
         self.journey.subscribe(self.render)
+        self.admin.start()
         self.render()
         Clock.schedule_interval(lambda _dt: self.journey.tick(), TICK_S)
         if self._sync is not None:
@@ -209,6 +212,7 @@ class KioskApp(App):
             self.runner.post(lambda: self.journey.scanned(event.data))
 
     def on_stop(self) -> None:
+        self.admin.stop()
         self.runner.shutdown()
         for device in self.devices.values():
             device.close()
@@ -217,7 +221,7 @@ class KioskApp(App):
 
     def _health(self) -> dict[str, dict[str, Any]]:
         """Each device's last known health, for the heartbeat (sync thread: reads only)."""
-        return {name: device.health.as_dict() for name, device in self.devices.items()}
+        return {name: device.health.as_dict() for name, device in list(self.devices.items())}
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -242,7 +246,8 @@ class KioskApp(App):
         root = self.root_widget
         root.hotel = j.property.name if j.property else ""
         root.show_back = j.step in BACK and j.overlay is Overlay.NONE
-        screen = self.screen(SCREENS[j.step])
+        out_of_service = j.step is Step.ATTRACT and self.admin.out_of_service
+        screen = self.screen("out_of_service" if out_of_service else SCREENS[j.step])
         screen.refresh()
         if self.manager.current != screen.name:
             self.manager.current = screen.name

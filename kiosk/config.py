@@ -116,6 +116,8 @@ class AdminSection(_Section):
     badges: list[BadgeEntry] = Field(default_factory=list)
     audit_path: Path = Path("var/admin-audit.jsonl")
     state_path: Path = Path("var/admin-state.json")
+    # Where the technician's diagnostics bundle goes unless a USB stick is chosen.
+    diagnostics_dir: Path = Path("var/diagnostics")
 
     @model_validator(mode="after")
     def _badges_need_salt(self) -> AdminSection:
@@ -175,9 +177,14 @@ class KioskSettings(BaseSettings):
         return path if path.is_absolute() else ROOT / path
 
 
+def config_path(default: Path = DEFAULT_PATH) -> Path:
+    """The kiosk.toml in use: SAMBUT_KIOSK_CONFIG when set (admin mode saves to this one too)."""
+    return Path(os.environ.get("SAMBUT_KIOSK_CONFIG", default))
+
+
 def load_settings(path: Path = DEFAULT_PATH) -> KioskSettings:
     """Load and validate; on a bad file raises with the path attached as a note."""
-    path = Path(os.environ.get("SAMBUT_KIOSK_CONFIG", path))
+    path = config_path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         return KioskSettings(**data)

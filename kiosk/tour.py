@@ -33,10 +33,11 @@ from drivers.sim.printer_server import TcpPrinterServer
 from drivers.sim.zvt_terminal import TcpSimServer, ZvtTerminalSim
 from kiosk import frontdesk
 from kiosk.app import KioskApp
-from kiosk.config import ROOT, KioskSettings
+from kiosk.config import ROOT, DeviceSection, KioskSettings
 from kiosk.frontdesk import Booking, FrontDesk, Offline
 from kiosk.journey.checkin import Action, Overlay, Step
 from kiosk.robot import SETTLE_S, Robot, Script, visible_texts
+from kiosk.tour_admin import admin_tour
 
 RECEIPTS = ROOT / "var" / "receipts"
 # The walk-in guest's passport, as mrz_td3 reads a booking.
@@ -79,6 +80,8 @@ class TourOffice:
 
     def __getattr__(self, name: str) -> Any:
         target = getattr(self.desk, name)
+        if not callable(target):  # the store and the link, read by the staff pages
+            return target
 
         def call(*args: Any, **kwargs: Any) -> Any:
             if self.hold is not None:
@@ -91,11 +94,14 @@ class TourOffice:
 
 
 @contextmanager
-def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], VirtualPrinter, ZvtTerminalSim]]:
-    """In-process simulators and the real drivers on them; ``step_s``: the terminal's pace per step."""
+def simulators(
+    step_s: float = 0.25, workdir: Path = ROOT / "var"
+) -> Iterator[tuple[dict[str, Device], VirtualPrinter, ZvtTerminalSim]]:
+    """In-process simulators and the real drivers on them; ``step_s``: the terminal's pace per step,
+    ``workdir``: where the terminal and the printer keep their state and journals."""
     RECEIPTS.mkdir(parents=True, exist_ok=True)
     printer = VirtualPrinter(out_dir=RECEIPTS)
-    terminal = ZvtTerminalSim(ROOT / "var" / "tour-terminal.json", step_s=step_s, currency="IDR")
+    terminal = ZvtTerminalSim(workdir / "tour-terminal.json", step_s=step_s, currency="IDR")
     registry.load_builtin_drivers()
     with TcpPrinterServer(printer, port=0) as printer_server:
         terminal_server = TcpSimServer(terminal, port=0).start()
@@ -110,6 +116,9 @@ def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], Virtua
                 "scanner": registry.create(
                     "scanner", "sim", "scanner", registry.validate_options("scanner", "sim", {})
                 ),
+                "badge": registry.create(
+                    "badge", "sim", "badge", registry.validate_options("badge", "sim", {})
+                ),
                 "receipt": registry.create(
                     "printer",
                     "network",
@@ -117,7 +126,11 @@ def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], Virtua
                     registry.validate_options(
                         "printer",
                         "network",
-                        {"host": "127.0.0.1", "port": printer_server.port, "journal_path": None},
+                        {
+                            "host": "127.0.0.1",
+                            "port": printer_server.port,
+                            "journal_path": str(workdir / "tour-printer-journal.sqlite3"),
+                        },
                     ),
                 ),
                 "card_terminal": registry.create(
@@ -132,7 +145,7 @@ def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], Virtua
                             "host": "127.0.0.1",
                             "port": int(terminal_server.address.rsplit(":", 1)[1]),
                             "currency": "IDR",
-                            "journal_path": str(ROOT / "var" / "tour-payments.sqlite3"),
+                            "journal_path": str(workdir / "tour-payments.sqlite3"),
                         },
                     ),
                 ),
@@ -140,6 +153,14 @@ def simulators(step_s: float = 0.25) -> Iterator[tuple[dict[str, Device], Virtua
             yield devices, printer, terminal
         finally:
             terminal_server.stop()
+
+
+def describe(settings: KioskSettings, devices: dict[str, Device]) -> None:
+    """Make ``settings.devices`` say what ``devices`` are (the simulators as started), so admin
+    mode restarts a device with these settings, not the shipped file's."""
+    for name, device in devices.items():
+        options = device.options.model_dump(mode="json", exclude_defaults=True, exclude_none=True)
+        settings.devices[name] = DeviceSection(kind=device.kind, driver=device.driver, options=options)
 
 
 class Tour(Robot):
@@ -241,6 +262,7 @@ class Tour(Robot):
             yield from self.failures(happy, other)
             yield from self.check_out(*{"en": ("Lee", "Marlina"), "id": ("Rossi", "Sato")}[lang])
             yield from self.walk_in()
+        yield from admin_tour(self)
 
     def happy_path(self, surname: str, deposit_surname: str) -> Script:
         j = self.j
@@ -559,11 +581,16 @@ def run(settings: KioskSettings, outdir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="sambut-tour-") as tmp:
         # A store of its own: the tour's demo data is fresh, the kiosk's copy must be too.
         settings.store.path = Path(tmp) / "kiosk.sqlite3"
+        # Admin mode's state, audit and diagnostics too (its lockout must not outlive the tour).
+        admin = settings.admin
+        admin.state_path, admin.audit_path = Path(tmp) / "admin-state.json", Path(tmp) / "admin-audit.jsonl"
+        admin.diagnostics_dir = Path(tmp) / "diagnostics"
         desk, worker = frontdesk.connect(settings, app_version="tour")
         office = TourOffice(desk)
         worker.start()
         try:
-            with simulators() as (devices, printer, terminal):
+            with simulators(workdir=Path(tmp)) as (devices, printer, terminal):
+                describe(settings, devices)
                 app = KioskApp(settings, office=office, devices=devices)  # type: ignore[arg-type]
                 tour = Tour(app, office, printer, terminal, outdir)
                 tour.run(tour.script())

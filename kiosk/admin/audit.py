@@ -51,6 +51,8 @@ class AuditLog:
         self.path = path
         self._clock = clock
         self._lock = threading.Lock()
+        # Told of each record once it is on disk: the kiosk hands it to the server's audit trail.
+        self.sinks: list[Callable[[AuditRecord], None]] = []
 
     def record(self, event: str, role: str = "", actor: str = "", **detail: Any) -> AuditRecord:
         entry = AuditRecord(event, role, actor or role, self._clock(), detail)
@@ -64,6 +66,11 @@ class AuditLog:
             finally:
                 os.close(fd)
         log.info("audit: %s by %s", event, entry.actor or "nobody")
+        for sink in list(self.sinks):
+            try:
+                sink(entry)
+            except Exception:  # the local line is written; the server copy must not undo an action
+                log.exception("audit: %s not handed on", entry.id)
         return entry
 
     def records(self, limit: int | None = None) -> list[AuditRecord]:

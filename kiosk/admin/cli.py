@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,9 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _config_path() -> Path:
-    from kiosk.config import DEFAULT_PATH
+    from kiosk.config import config_path
 
-    return Path(os.environ.get("SAMBUT_KIOSK_CONFIG", DEFAULT_PATH))
+    return config_path()
 
 
 def _save_admin(update: dict[str, Any]) -> int:

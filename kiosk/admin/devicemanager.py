@@ -38,10 +38,18 @@ def start_device(device: Device, timeout_s: float) -> str:
 
 
 class DeviceManager:
-    def __init__(self, settings: KioskSettings, *, start_timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        settings: KioskSettings,
+        *,
+        devices: dict[str, Device] | None = None,
+        start_timeout_s: float = 10.0,
+    ) -> None:
+        """``devices``: ones already built (the app's), kept in that very dict so its holder sees
+        every restart; built from ``settings`` when not given."""
         self.settings = settings
         self.start_timeout_s = start_timeout_s
-        self._devices: dict[str, Device] = build_devices(settings)
+        self._devices: dict[str, Device] = build_devices(settings) if devices is None else devices
         # Why a device did not start, shown as the reason beside its "unknown" health.
         self.start_errors: dict[str, str] = {}
         self._listeners: list[ChangeListener] = []

@@ -61,6 +61,7 @@ class Connectivity:
     last_sync: datetime | None = None
     outbox_depth: int | None = None
     dead_letters: int | None = None
+    reason: str = ""  # why offline, as the sync worker last said
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,13 @@ class Translator(Observable):
         if lang == self.lang:
             return
         self.lang = lang
-        for func, largs, _kwargs in list(self._observers):
-            func(*largs, None, None)
+        dead: list[int] = []
+        for i, (func, largs, _kwargs) in enumerate(list(self._observers)):
+            try:
+                func(*largs, None, None)
+            except ReferenceError:  # its widget was built from Python and is gone: forget the rule
+                dead.append(i)
+        self._observers = [o for i, o in enumerate(self._observers) if i not in set(dead)]
 
 
 tr = Translator()

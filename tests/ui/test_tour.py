@@ -80,6 +80,21 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "walkin-payment",
         "walkin-sold-out",
         "problem-walkin-offline",
+        "admin-pin",
+        "admin-pin-wrong",
+        "admin-pin-locked",
+        "admin-status",
+        "admin-payments",
+        "admin-end-of-day",
+        "admin-devices",
+        "admin-setup-driver",
+        "admin-setup-settings",
+        "admin-setup-keyboard",
+        "admin-setup-test-passed",
+        "admin-setup-test-failed",
+        "admin-logs",
+        "admin-diagnostics",
+        "out-of-service",
     ]
     for screen in expected:
         assert screen in names, screen

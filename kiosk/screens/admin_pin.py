@@ -1,0 +1,82 @@
+"""The PIN pad that opens from the hidden corner or a staff badge: digits as dots, what went
+wrong, and while the pad is locked after too many wrong PINs, the time left."""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+
+import kiosk.screens.help  # noqa: F401  (its kv has the Scrim the pad sits on)
+from kiosk.admin.unlock import Outcome, UnlockResult
+from kiosk.i18n.live import tr
+from kiosk.screens.admin_layer import minutes
+from kiosk.screens.base import JourneyScreen, ModalLayer
+
+MAX_DIGITS = 8
+
+
+class AdminPinPad(ModalLayer):
+    controller = ObjectProperty(None)
+    holder = StringProperty("")
+    pin = StringProperty("")
+    message = StringProperty("")
+    error = BooleanProperty(False)
+    locked = BooleanProperty(False)
+    checking = BooleanProperty(False)
+    _was_locked = False
+
+    def reset(self) -> None:
+        self.pin = self.message = ""
+        self.checking = self.error = False
+        self._was_locked = False
+
+    def refresh(self) -> None:
+        self.tick()
+
+    def tick(self) -> None:
+        left = self.controller.mode.lockout_remaining()
+        self.locked = left > 0
+        if self.locked:
+            self.pin = ""
+            self.say(
+                tr._("Too many wrong PINs. The pad is locked for {time}.").format(time=minutes(left)), True
+            )
+        elif self._was_locked:
+            self.say("")
+        self._was_locked = self.locked
+
+    def say(self, message: str, error: bool = False) -> None:
+        self.message, self.error = message, error
+
+    def press(self, key: str) -> None:
+        if self.locked or self.checking:
+            return
+        if key == "delete":
+            self.pin = self.pin[:-1]
+        elif key == "ok":
+            if self.pin:
+                self.checking = True
+                self.say(tr._("Checking…"))
+                self.controller.enter_pin(self.pin)
+        elif len(self.pin) < MAX_DIGITS:
+            self.pin += key
+            self.say("")
+
+    def cancel(self) -> None:
+        self.reset()
+        self.controller.close_pad()
+
+    def answer(self, result: UnlockResult | None, error: BaseException | None) -> None:
+        self.checking = False
+        self.pin = ""
+        if result is None:
+            self.say(tr._("The PIN could not be checked. Please try again."), True)
+        elif result.outcome is Outcome.WRONG:
+            self.say(tr._("Wrong PIN. {n} tries left.").format(n=result.attempts_left), True)
+        self.tick()
+
+    def show_unknown_badge(self) -> None:
+        self.say(tr._("This badge is not known here. Enter your PIN instead."), True)
+
+
+OVERLAY = AdminPinPad
+JourneyScreen.load_kv(__file__)
