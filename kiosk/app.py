@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 from kivy.app import App
@@ -59,6 +59,7 @@ OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
 SCANNING = ("scanner", "camera")
 TICK_S = 0.25
+CLOSE_S = 8.0  # longest wait for the devices to close when the app stops
 APP_VERSION = "0.1.0"
 
 
@@ -197,8 +198,14 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self.runner.shutdown()
-        for device in self.devices.values():
-            device.close()
+        # Wait for the devices to close: their threads must be done before the interpreter goes.
+        closing = {device.close(): device for device in self.devices.values()}
+        done, late = wait(closing, timeout=CLOSE_S)
+        for future in done:
+            if future.exception() is not None:
+                log.warning("device %s did not close: %s", closing[future].name, future.exception())
+        for future in late:
+            log.warning("device %s still closing after %.0f s", closing[future].name, CLOSE_S)
         if self._sync is not None:
             self._sync.stop()
 
