@@ -5,9 +5,10 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.screens.base import JourneyScreen
+from kiosk.screens.camera_view import PreviewScreen
 
 
-class IdentityScreen(JourneyScreen):
+class IdentityScreen(PreviewScreen, JourneyScreen):
     booking = StringProperty("")
     optional = BooleanProperty(False)
 
