@@ -31,6 +31,7 @@ from kiosk.i18n import LANGUAGE_NAMES, translate
 from kiosk.i18n.live import tr
 from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
 from kiosk.journey.ports import FrontOffice
+from kiosk.memory import release_freed_memory
 from kiosk.screens.base import HERE, JourneyScreen, Theme, register_fonts
 from kiosk.sync import SyncWorker
 
@@ -233,6 +234,7 @@ class KioskApp(App):
             self._generation = j.generation
             for screen in self.screens.values():
                 screen.wipe()
+            self.runner.run(release_freed_memory, lambda _done, _error: None)  # between guests
         root = self.root_widget
         root.hotel = j.property.name if j.property else ""
         root.show_back = j.step in BACK and j.overlay is Overlay.NONE

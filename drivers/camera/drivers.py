@@ -130,11 +130,12 @@ class CameraDevice(Device):
 
     def _do_enable(self) -> None:
         from drivers.camera.decode import FrameDecoder
-        from drivers.camera.vault import ImageVault
 
         opts = self.options
         decoder = FrameDecoder(opts.symbologies, deskew=opts.deskew, opencv_fallback=opts.opencv_fallback)
         if opts.store_id_images:
+            from drivers.camera.vault import ImageVault  # cryptography: ~7 MB, only when images are kept
+
             self._vault = ImageVault(opts.image_dir, opts.image_key_file, opts.image_retention_days)
         assert self._source is not None
         self._slot = LatestFrame()
