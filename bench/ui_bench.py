@@ -4,7 +4,8 @@
 - touch on a button -> the next screen drawn (the frame flipped), p50/p95 over screen changes
   that need no server (target p95 <= 100 ms);
 - cold start -> the welcome screen drawn, next to a bare Kivy window's start in the same run
-  (target <= 3 s);
+  (target <= 3 s); the check-in's screens are then built ahead while the kiosk waits (each one's
+  build time is shown), and a screen's first visit is timed after that;
 - resident memory of the kiosk after a full check-in (target <= 250 MB), measured as `make run`
   runs it: devices from config/kiosk.toml (the simulated camera at 1280x720, 15 fps), the printer
   and terminal simulators in their own processes; and beside it the timing run's process, which
@@ -106,6 +107,9 @@ def kiosk_child(as_configured: bool) -> None:
         def script(self) -> Script:
             ids = lambda: self.app.manager.current_screen.ids  # noqa: E731
             root = self.app.root.ids
+            # A kiosk waits a while for its first guest: the check-in's screens are built by then.
+            yield lambda: self.app.prebuilder.done
+            figures["prebuild_ms"] = self.app.prebuilder.build_ms
             for _ in range(TOUCHES // 4):
                 yield from self.timed(ids().start, Step.FIND)
                 yield from self.timed(ids().by_code, Step.ENTER_CODE)
@@ -254,7 +258,8 @@ def main(size: str) -> int:
             f"{p95:.1f} ms",
             "<= 100 ms",
         ),
-        ("touch -> a screen's first visit drawn (builds it), max", f"{max(kiosk['first_ms']):.1f} ms", ""),
+        ("touch -> a screen's first visit drawn (built ahead), max", f"{max(kiosk['first_ms']):.1f} ms", ""),
+        ("a screen built ahead while waiting, max", f"{max(kiosk['prebuild_ms'].values()):.0f} ms", ""),
         ("cold start -> welcome screen drawn (kiosk)", f"{kiosk['attract_drawn_s']:.2f} s", "<= 3 s"),
         ("cold start -> first frame (bare Kivy window, best of 3)", f"{min(bare):.2f} s", ""),
         ("resident memory, as `make run`, back at welcome after a check-in", _mb(configured), "<= 250 MB"),

@@ -32,6 +32,7 @@ from kiosk.i18n.live import tr
 from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
 from kiosk.journey.ports import FrontOffice
 from kiosk.memory import release_freed_memory
+from kiosk.prebuild import QUIET_S, Prebuilder
 from kiosk.screens.base import HERE, JourneyScreen, Theme, register_fonts
 from kiosk.sync import SyncWorker
 
@@ -56,6 +57,9 @@ SCREENS: dict[Step, str] = {
     Step.WAIT: "wait",
     Step.PROBLEM: "problem",
 }
+# Built ahead in the quiet moments at the welcome screen: the screens every check-in visits.
+PREBUILD = (Step.FIND, Step.ENTER_CODE, Step.WAIT, Step.IDENTITY, Step.REGISTRATION, Step.SIGNATURE,
+            Step.ROOM, Step.PAYMENT, Step.FINISH)  # fmt: skip
 OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
 SCANNING = ("scanner", "camera")
@@ -95,8 +99,10 @@ class KioskRoot(FloatLayout):
     hotel = StringProperty("")
     show_back = BooleanProperty(False)
     show_chrome = BooleanProperty(True)
+    touched_at = 0.0
 
     def on_touch_down(self, touch: Any) -> bool:
+        self.touched_at = Clock.get_boottime()
         App.get_running_app().journey.touch()
         return super().on_touch_down(touch)
 
@@ -186,11 +192,19 @@ class KioskApp(App):
         if self._sync is not None:
             self._sync.start()
         self.journey.refresh_property()
+        self.prebuilder = Prebuilder(self.screen, (SCREENS[step] for step in PREBUILD), self._quiet)
+        self.prebuilder.start()
         for device in self.devices.values():
             if device.kind in SCANNING:
                 device.subscribe(self._scanned)
             device.start().add_done_callback(lambda f, d=device: _log_start(d, f))
         return self.root_widget
+
+    def _quiet(self) -> bool:
+        """Nobody at the kiosk: the welcome screen, untouched for a moment."""
+        j = self.journey
+        idle_s = Clock.get_boottime() - self.root_widget.touched_at
+        return j.step is Step.ATTRACT and j.overlay is Overlay.NONE and idle_s > QUIET_S
 
     def _scanned(self, event: DeviceEvent) -> None:
         # A scanner or camera read something (on its own thread): the journey decides what it means.

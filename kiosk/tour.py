@@ -21,13 +21,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from kivy.core.window import Window
 from kivy.graphics import Color, Line
 
 from drivers import registry
 from drivers.base import Device
-from drivers.camera.synth import booking_payload, licence_payload
 from drivers.camera.types import Symbology
 from drivers.idscan import check_digit
 from drivers.sim.printer import Paper, VirtualPrinter
@@ -154,9 +152,19 @@ class Tour(Robot):
         """The guest holds a passport or a code to the (simulated serial) scanner."""
         self.app.devices["scanner"].feed(text)
 
-    def hold_up(self, screen: str, payload: bytes, symbology: Symbology, **scene: Any) -> Script:
-        """The guest holds a code to the (simulated) camera, still too blurred to read: the preview
-        shows it with the guide frame and a hint."""
+    def hold_up(self, screen: str, what: str) -> Script:
+        """The guest holds ``what`` ("booking", "licence" or "card") to the (simulated) camera,
+        still too blurred to read: the preview shows it with the guide frame and a hint."""
+        import numpy as np
+
+        from drivers.camera.synth import booking_payload, licence_payload
+
+        rng = np.random.default_rng(7)
+        payload, symbology, scene = {
+            "booking": (booking_payload(rng), Symbology.QR, {}),
+            "licence": (licence_payload(rng), Symbology.PDF417, {}),
+            "card": (b"ID CARD", Symbology.CODE128, {"module_px": 3.0}),
+        }[what]
         self.app.devices["camera"].show(payload, symbology, blur=3.0, angle=8, **scene)
         view = self.app.screens[screen].ids.camera
         yield lambda: view.live and view.hint != "show_code"
@@ -211,7 +219,7 @@ class Tour(Robot):
         b = self.booking(surname)
         yield from self.to_identity(surname)
         if shots:
-            yield from self.hold_up("identity", licence_payload(np.random.default_rng(7)), Symbology.PDF417)
+            yield from self.hold_up("identity", "licence")
             yield from self.shoot("identity")
             self.app.devices["camera"].show(None)
         self.scan(mrz_td3(b))
@@ -252,7 +260,7 @@ class Tour(Robot):
             self.app.set_language(self.lang)
         yield from self.shoot("attract")
         yield from self.begin(self.lang)
-        yield from self.hold_up("find", booking_payload(np.random.default_rng(7)), Symbology.QR)
+        yield from self.hold_up("find", "booking")
         yield from self.shoot("find")
         self.app.devices["camera"].show(None)
         b = self.booking(surname)
@@ -346,7 +354,7 @@ class Tour(Robot):
         yield from self.settle(Step.IDENTITY)
         j.no_mrz()
         yield from self.settle(Step.ID_PHOTO)
-        yield from self.hold_up("id_photo", b"ID CARD", Symbology.CODE128, module_px=3.0)
+        yield from self.hold_up("id_photo", "card")
         yield from self.shoot("id-photo")
         self.app.devices["camera"].show(None)
         j.back()
