@@ -78,6 +78,7 @@ class Preview:
     hint: ScanHint
     region: tuple[Point, ...]
     scanning: bool
+    number: int = 0  # counts the frames captured: a new number is a new picture
 
 
 class CameraDevice(Device):
@@ -116,9 +117,9 @@ class CameraDevice(Device):
 
     def preview(self) -> Preview:
         """Never blocks: the newest frame and the latest hint."""
-        _, frame = self._slot.newest()
+        number, frame = self._slot.newest()
         with self._lock:
-            return Preview(frame, self._hint, self._region, self._armed.is_set())
+            return Preview(frame, self._hint, self._region, self._armed.is_set(), number)
 
     # -- lifecycle hooks -----------------------------------------------------------------------
 

@@ -50,7 +50,8 @@ class CameraView(BoxLayout):
         self._camera: Any = None
         self._event: Any = None
         self._texture: Texture | None = None
-        self._shown: Any = None  # the frame array on screen (compared by identity, never copied)
+        self._texture_key: tuple[tuple[int, int], str] | None = None
+        self._frame_number = -1  # of the last frame uploaded (the frame itself is not kept)
         self._shown_at = 0.0
         self._started_at = 0.0
         self._frame_size = (16, 9)
@@ -78,6 +79,7 @@ class CameraView(BoxLayout):
         """Show the camera's picture (the screen is shown)."""
         self._camera = getattr(App.get_running_app(), "camera", None)
         self._started_at = self._shown_at = Clock.get_boottime()
+        self._frame_number = -1
         self.frames = 0
         self.hint = ScanHint.SHOW_CODE.value
         if self._camera is not None and self._event is None:
@@ -106,10 +108,10 @@ class CameraView(BoxLayout):
         now = Clock.get_boottime()
         preview = camera.preview()
         frame = preview.frame
-        if frame is not None and frame is not self._shown:
+        if frame is not None and preview.number != self._frame_number:
+            self._frame_number, self._shown_at = preview.number, now
             self._upload(frame)
-            self._shown, self._shown_at = frame, now
-        if self._shown is None or frame is None or now - self._shown_at > FROZEN_S:
+        if frame is None or now - self._shown_at > FROZEN_S:
             # No picture yet, the camera stopped, or it never started: give it a moment first.
             if camera.state is not DeviceState.ENABLED or now - self._started_at > STARTING_S:
                 self._drop()
@@ -126,8 +128,9 @@ class CameraView(BoxLayout):
         small = frame[::step, ::step].copy()  # C-contiguous, a quarter of the bytes at 1280 wide
         fmt = "bgr" if small.ndim == 3 else "luminance"
         size = (small.shape[1], small.shape[0])
-        if self._texture is None or self._texture.size != size or self._texture.colorfmt != fmt:
+        if self._texture is None or self._texture_key != (size, fmt):
             self._texture = Texture.create(size=size, colorfmt="rgb" if fmt == "bgr" else fmt)
+            self._texture_key = (size, fmt)
             self._texture.flip_vertical()  # frames are top row first, GL textures bottom row first
             self._image.texture = self._texture
             self._frame_size = (width, height)
@@ -139,7 +142,7 @@ class CameraView(BoxLayout):
 
     def _drop(self) -> None:
         self.live = False
-        self._shown, self._region = None, ()
+        self._region = ()
         if self._texture is not None:
             self._image.texture = self._texture = None
             self._layout()

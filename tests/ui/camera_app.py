@@ -104,6 +104,10 @@ def main(mode: str) -> int:
             yield from self.settle(Step.FIND)
             yield lambda: view.live and view.frames >= 3
             seen["back_again"] = {"running": view.running, "live": view.live}
+            # The camera stops delivering while the screen is shown: it says so, the other ways stay.
+            self.app.devices["camera"].disable()
+            yield lambda: not view.live
+            seen["said_camera_lost"] = visible_texts(self.app.root)
 
     app = KioskApp(settings, office=Office(), devices=devices)  # type: ignore[arg-type]
     guest = Guest(app)

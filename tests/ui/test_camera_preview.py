@@ -47,6 +47,7 @@ def test_preview_shows_frames_and_stops_when_the_screen_is_left(tmp_path):
     # Left for the keyboard: no more polling, no frame uploaded, the picture forgotten.
     assert seen["after_leaving"] == {"running": False, "live": False, "picture_kept": False, "new_frames": 0}
     assert seen["back_again"] == {"running": True, "live": True}
+    assert "No camera picture right now: use the scanner, or type your details." in seen["said_camera_lost"]
 
 
 @pytest.mark.parametrize("mode", ["no-camera", "broken-camera"])
