@@ -35,6 +35,7 @@ from kiosk.memory import release_freed_memory
 from kiosk.prebuild import QUIET_S, Prebuilder
 from kiosk.screens.base import HERE, JourneyScreen, Theme, register_fonts
 from kiosk.sync import SyncWorker
+from kiosk.xlost import on_display_lost
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -191,6 +192,7 @@ class KioskApp(App):
         Clock.schedule_interval(lambda _dt: self.journey.tick(), TICK_S)
         if self._sync is not None:
             self._sync.start()
+        on_display_lost(self._close_devices)
         self.journey.refresh_property()
         self.prebuilder = Prebuilder(self.screen, (SCREENS[step] for step in PREBUILD), self._quiet)
         self.prebuilder.start()
@@ -213,6 +215,11 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self.runner.shutdown()
+        self._close_devices()
+        if self._sync is not None:
+            self._sync.stop()
+
+    def _close_devices(self) -> None:
         # Wait for the devices to close: their threads must be done before the interpreter goes.
         closing = {device.close(): device for device in self.devices.values()}
         done, late = wait(closing, timeout=CLOSE_S)
@@ -221,8 +228,6 @@ class KioskApp(App):
                 log.warning("device %s did not close: %s", closing[future].name, future.exception())
         for future in late:
             log.warning("device %s still closing after %.0f s", closing[future].name, CLOSE_S)
-        if self._sync is not None:
-            self._sync.stop()
 
     def _health(self) -> dict[str, dict[str, Any]]:
         """Each device's last known health, for the heartbeat (sync thread: reads only)."""

@@ -3,7 +3,7 @@ camera that fails to start: what the live preview shows on the find screen, that
 the screen is left, and that quitting with the camera running ends the process cleanly.
 
 Run by tests/ui/test_camera_preview.py in its own process (Kivy runs one app per process).
-Usage: python tests/ui/camera_app.py preview|no-camera|broken-camera|quit
+Usage: python tests/ui/camera_app.py preview|no-camera|broken-camera|quit|x-lost
 Prints one JSON line with what it saw.
 """
 
@@ -89,6 +89,9 @@ def main(mode: str) -> int:
             if mode == "quit":
                 seen["threads_running"] = camera_threads()
                 return  # the robot stops the app here, with the camera capturing and decoding
+            if mode == "x-lost":
+                print("capturing", camera_threads(), flush=True)
+                yield lambda: False  # until the test takes the X server away
             # Leaving the screen stops the preview and forgets the picture.
             self.j.choose(Step.ENTER_CODE)
             yield from self.settle(Step.ENTER_CODE)

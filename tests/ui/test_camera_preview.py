@@ -67,3 +67,27 @@ def test_quitting_with_the_camera_running_exits_cleanly(tmp_path):
     assert seen["threads_after_exit"] == []  # stopped and joined before the interpreter goes
     assert result.returncode == 0
     assert not [sign for sign in ABORT_SIGNS if sign in result.stderr], result.stderr[-3000:]
+
+
+def test_the_x_server_going_away_stops_the_camera_before_the_process_ends(tmp_path):
+    # Xlib ends the process from inside the event poll; the kiosk's handler stops the devices first.
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        display = ":" + xvfb.stdout.readline().strip()
+        app = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "ui" / "camera_app.py"), "x-lost"],
+            env={**os.environ, "DISPLAY": display, "SAMBUT_KIOSK_STORE__PATH": str(tmp_path / "k.sqlite3")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert app.stdout.readline().startswith("capturing ['capture-camera', 'decode-camera']")
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
+    _out, err = app.communicate(timeout=60)
+    assert app.returncode == 1  # not 0: the kiosk did not choose to stop; not -6: no abort
+    assert "the X display went away: stopping the devices and exiting" in err
+    assert not [sign for sign in ABORT_SIGNS if sign in err], err[-3000:]
