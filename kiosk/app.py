@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 from kivy.app import App
@@ -31,9 +31,12 @@ from kiosk.i18n import LANGUAGE_NAMES, translate
 from kiosk.i18n.live import tr
 from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
 from kiosk.journey.ports import FrontOffice
+from kiosk.memory import release_freed_memory
+from kiosk.prebuild import QUIET_S, Prebuilder
 from kiosk.screens.admin_mode import AdminController
 from kiosk.screens.base import HERE, JourneyScreen, Theme, register_fonts
 from kiosk.sync import SyncWorker
+from kiosk.xlost import on_display_lost
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,10 +70,14 @@ SCREENS: dict[Step, str] = {
     Step.WALKIN_QUOTE: "walkin_quote",
     Step.WALKIN_DETAILS: "walkin_details",
 }
+# Built ahead in the quiet moments at the welcome screen: the screens every check-in visits.
+PREBUILD = (Step.FIND, Step.ENTER_CODE, Step.WAIT, Step.IDENTITY, Step.REGISTRATION, Step.SIGNATURE,
+            Step.ROOM, Step.PAYMENT, Step.FINISH, Step.WALKIN_DATES, Step.OUT_FIND)  # fmt: skip
 OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
 SCANNING = ("scanner", "camera")
 TICK_S = 0.25
+CLOSE_S = 8.0  # longest wait for the devices to close when the app stops
 APP_VERSION = "0.1.0"
 
 
@@ -105,8 +112,10 @@ class KioskRoot(FloatLayout):
     hotel = StringProperty("")
     show_back = BooleanProperty(False)
     show_chrome = BooleanProperty(True)
+    touched_at = 0.0
 
     def on_touch_down(self, touch: Any) -> bool:
+        self.touched_at = Clock.get_boottime()
         App.get_running_app().journey.touch()
         return super().on_touch_down(touch)
 
@@ -199,12 +208,21 @@ class KioskApp(App):
         Clock.schedule_interval(lambda _dt: self.journey.tick(), TICK_S)
         if self._sync is not None:
             self._sync.start()
+        on_display_lost(self._close_devices)
         self.journey.refresh_property()
+        self.prebuilder = Prebuilder(self.screen, (SCREENS[step] for step in PREBUILD), self._quiet)
+        self.prebuilder.start()
         for device in self.devices.values():
             if device.kind in SCANNING:
                 device.subscribe(self._scanned)
             device.start().add_done_callback(lambda f, d=device: _log_start(d, f))
         return self.root_widget
+
+    def _quiet(self) -> bool:
+        """Nobody at the kiosk: the welcome screen, untouched for a moment."""
+        j = self.journey
+        idle_s = Clock.get_boottime() - self.root_widget.touched_at
+        return j.step is Step.ATTRACT and j.overlay is Overlay.NONE and idle_s > QUIET_S
 
     def _scanned(self, event: DeviceEvent) -> None:
         # A scanner or camera read something (on its own thread): the journey decides what it means.
@@ -214,10 +232,19 @@ class KioskApp(App):
     def on_stop(self) -> None:
         self.admin.stop()
         self.runner.shutdown()
-        for device in self.devices.values():
-            device.close()
+        self._close_devices()
         if self._sync is not None:
             self._sync.stop()
+
+    def _close_devices(self) -> None:
+        # Wait for the devices to close: their threads must be done before the interpreter goes.
+        closing = {device.close(): device for device in self.devices.values()}
+        done, late = wait(closing, timeout=CLOSE_S)
+        for future in done:
+            if future.exception() is not None:
+                log.warning("device %s did not close: %s", closing[future].name, future.exception())
+        for future in late:
+            log.warning("device %s still closing after %.0f s", closing[future].name, CLOSE_S)
 
     def _health(self) -> dict[str, dict[str, Any]]:
         """Each device's last known health, for the heartbeat (sync thread: reads only)."""
@@ -243,6 +270,7 @@ class KioskApp(App):
             self._generation = j.generation
             for screen in self.screens.values():
                 screen.wipe()
+            self.runner.run(release_freed_memory, lambda _done, _error: None)  # between guests
         root = self.root_widget
         root.hotel = j.property.name if j.property else ""
         root.show_back = j.step in BACK and j.overlay is Overlay.NONE

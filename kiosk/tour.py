@@ -27,6 +27,7 @@ from kivy.graphics import Color, Line
 
 from drivers import registry
 from drivers.base import Device
+from drivers.camera.types import Symbology
 from drivers.idscan import check_digit
 from drivers.sim.printer import Paper, VirtualPrinter
 from drivers.sim.printer_server import TcpPrinterServer
@@ -111,7 +112,7 @@ def simulators(
                     "camera",
                     "sim",
                     "camera",
-                    registry.validate_options("camera", "sim", {"fps": 2, "width": 640, "height": 360}),
+                    registry.validate_options("camera", "sim", {"fps": 10, "width": 640, "height": 360}),
                 ),
                 "scanner": registry.create(
                     "scanner", "sim", "scanner", registry.validate_options("scanner", "sim", {})
@@ -179,6 +180,23 @@ class Tour(Robot):
         """The guest holds a passport or a code to the (simulated serial) scanner."""
         self.app.devices["scanner"].feed(text)
 
+    def hold_up(self, screen: str, what: str) -> Script:
+        """The guest holds ``what`` ("booking", "licence" or "card") to the (simulated) camera,
+        still too blurred to read: the preview shows it with the guide frame and a hint."""
+        import numpy as np
+
+        from drivers.camera.synth import booking_payload, licence_payload
+
+        rng = np.random.default_rng(7)
+        payload, symbology, scene = {
+            "booking": (booking_payload(rng), Symbology.QR, {}),
+            "licence": (licence_payload(rng), Symbology.PDF417, {}),
+            "card": (b"ID CARD", Symbology.CODE128, {"module_px": 3.0}),
+        }[what]
+        self.app.devices["camera"].show(payload, symbology, blur=3.0, angle=8, **scene)
+        view = self.app.screens[screen].ids.camera
+        yield lambda: view.live and view.hint != "show_code"
+
     def shoot(self, name: str) -> Script:
         yield lambda: not self.app.manager.transition.is_active
         yield from self.frames(2)
@@ -229,7 +247,9 @@ class Tour(Robot):
         b = self.booking(surname)
         yield from self.to_identity(surname)
         if shots:
+            yield from self.hold_up("identity", "licence")
             yield from self.shoot("identity")
+            self.app.devices["camera"].show(None)
         self.scan(mrz_td3(b))
         yield from self.settle(Step.REGISTRATION)
         if shots:
@@ -271,7 +291,9 @@ class Tour(Robot):
             self.app.set_language(self.lang)
         yield from self.shoot("attract")
         yield from self.begin(self.lang)
+        yield from self.hold_up("find", "booking")
         yield from self.shoot("find")
+        self.app.devices["camera"].show(None)
         b = self.booking(surname)
         yield from self.type_code(b)
         yield from self.shoot("enter-code")
@@ -363,7 +385,9 @@ class Tour(Robot):
         yield from self.settle(Step.IDENTITY)
         j.no_mrz()
         yield from self.settle(Step.ID_PHOTO)
+        yield from self.hold_up("id_photo", "card")
         yield from self.shoot("id-photo")
+        self.app.devices["camera"].show(None)
         j.back()
         # Registration mistakes.
         yield from self.settle(Step.IDENTITY)

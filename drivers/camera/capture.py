@@ -83,6 +83,8 @@ class CaptureThread(threading.Thread):
             self.failures = 0
             self.slot.put(frame)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Stop and wait; False when a read is still stuck in the driver after ``timeout``."""
         self._stop_event.set()
-        self.join(timeout=5)
+        self.join(timeout)
+        return not self.is_alive()

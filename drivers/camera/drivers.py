@@ -7,13 +7,20 @@ where the code seems to be) is polled by the UI; nothing here knows about Kivy.
 
 Frames live in memory only: nothing is written to disk, and the slot is emptied on disable.
 OpenCV and zxing-cpp load when a camera is enabled, not when the driver is registered.
+
+The capture and decode threads are daemons, so a hung camera cannot keep the process alive; but a
+daemon thread still inside OpenCV while the interpreter tears itself down aborts the process
+(cv::Exception from a destroyed object). So every running camera is stopped and its threads are
+joined at exit, also when the application quit without closing its devices.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +45,14 @@ log = logging.getLogger(__name__)
 
 _NO_FRAMES_AFTER_S = 2.0  # a camera silent this long while capturing is faulty
 _PURGE_EVERY_S = 3600.0
+_JOIN_S = 5.0  # longest wait for a capture or decode thread to finish what it is doing
+_RUNNING: weakref.WeakSet[CameraDevice] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_running_cameras() -> None:
+    for camera in list(_RUNNING):
+        camera._stop_threads()
 
 
 class CameraOptions(DeviceOptions):
@@ -63,6 +78,7 @@ class Preview:
     hint: ScanHint
     region: tuple[Point, ...]
     scanning: bool
+    number: int = 0  # counts the frames captured: a new number is a new picture
 
 
 class CameraDevice(Device):
@@ -83,6 +99,8 @@ class CameraDevice(Device):
         self._rejected: set[bytes] = set()
         self._armed_at = 0  # frame number at the last arm()
         self._vault: ImageVault | None = None
+        self._threads_lock = threading.Lock()
+        self._stuck: threading.Thread | None = None  # a capture thread that did not stop in time
 
     # -- for the kiosk -------------------------------------------------------------------------
 
@@ -99,9 +117,9 @@ class CameraDevice(Device):
 
     def preview(self) -> Preview:
         """Never blocks: the newest frame and the latest hint."""
-        _, frame = self._slot.newest()
+        number, frame = self._slot.newest()
         with self._lock:
-            return Preview(frame, self._hint, self._region, self._armed.is_set())
+            return Preview(frame, self._hint, self._region, self._armed.is_set(), number)
 
     # -- lifecycle hooks -----------------------------------------------------------------------
 
@@ -113,11 +131,12 @@ class CameraDevice(Device):
 
     def _do_enable(self) -> None:
         from drivers.camera.decode import FrameDecoder
-        from drivers.camera.vault import ImageVault
 
         opts = self.options
         decoder = FrameDecoder(opts.symbologies, deskew=opts.deskew, opencv_fallback=opts.opencv_fallback)
         if opts.store_id_images:
+            from drivers.camera.vault import ImageVault  # cryptography: ~7 MB, only when images are kept
+
             self._vault = ImageVault(opts.image_dir, opts.image_key_file, opts.image_retention_days)
         assert self._source is not None
         self._slot = LatestFrame()
@@ -128,21 +147,34 @@ class CameraDevice(Device):
         )
         self._capture.start()
         self._decoder_thread.start()
+        _RUNNING.add(self)
         self.arm()
 
     def _do_disable(self) -> None:
+        self._stop_threads()
+
+    def _stop_threads(self) -> None:
+        """Stop capturing and decoding and wait for both threads (the device thread or atexit)."""
+        with self._threads_lock:
+            capture, decoder = self._capture, self._decoder_thread
+            self._capture = self._decoder_thread = None
+        _RUNNING.discard(self)
         self._armed.clear()
         self._stop.set()
         self._slot.close()
-        if self._capture is not None:
-            self._capture.stop()
-        if self._decoder_thread is not None:
-            self._decoder_thread.join(timeout=5)
-        self._capture = self._decoder_thread = None
+        if capture is not None and not capture.stop(_JOIN_S):
+            log.warning("%s: a frame read did not return within %.0f s", self.name, _JOIN_S)
+            self._stuck = capture
+        if decoder is not None:
+            decoder.join(_JOIN_S)
 
     def _do_close(self) -> None:
         if self._source is not None:
-            self._source.close()
+            if self._stuck is not None and self._stuck.is_alive():
+                # Releasing a capture under a running read aborts inside OpenCV: leave it to the OS.
+                log.warning("%s: not released, its read is still running", self.name)
+            else:
+                self._source.close()
             self._source = None
 
     def _do_check_health(self) -> HealthReport:

@@ -6,9 +6,10 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.i18n.live import tr
 from kiosk.screens.base import JourneyScreen
+from kiosk.screens.camera_view import PreviewScreen
 
 
-class IdentityScreen(JourneyScreen):
+class IdentityScreen(PreviewScreen, JourneyScreen):
     booking = StringProperty("")
     optional = BooleanProperty(False)
     walk_in = BooleanProperty(False)  # no booking to match yet: the document names the guest

@@ -1,7 +1,12 @@
 """The camera pipeline on generated frames: decoder, deskew, hints, latest-frame capture, drivers."""
 
 import queue
+import subprocess
+import sys
+import threading
+import time
 import tomllib
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -9,6 +14,7 @@ import pytest
 import zxingcpp
 
 from drivers.base import DataEvent, Health
+from drivers.camera import drivers as camera_drivers
 from drivers.camera.capture import LatestFrame
 from drivers.camera.decode import FrameDecoder
 from drivers.camera.drivers import OpenCvCamera, SimulatedCamera
@@ -183,6 +189,65 @@ def test_opencv_camera_reads_through_videocapture(tmp_path):
         assert docs.get(timeout=10).fields.booking_token == TOKEN
     finally:
         dev.shutdown()
+
+
+LEFT_RUNNING = """
+import atexit, sys, threading, time
+sys.path.insert(0, sys.argv[1])
+# Registered first, so it runs after the camera driver's own exit hook (atexit is last-in first-out).
+atexit.register(lambda: print("alive at exit:", sorted(
+    t.name for t in threading.enumerate() if t.name.startswith(("capture-", "decode-")))))
+from drivers.camera.drivers import OpenCvCamera
+dev = OpenCvCamera("webcam", OpenCvCamera.Options(index=sys.argv[2]))
+dev.start().result(timeout=10)
+while dev.preview().frame is None:
+    time.sleep(0.05)
+print("capturing", flush=True)
+# ... and the program ends without closing the camera, as an app that quits abruptly would.
+"""
+
+
+def test_a_camera_left_running_is_stopped_before_the_interpreter_exits(tmp_path):
+    # OpenCV reads in the capture thread (an image sequence opened like a camera) while the
+    # interpreter ends: without the exit hook the daemon threads die inside OpenCV.
+    for i in range(3):
+        cv2.imwrite(str(tmp_path / f"f{i:02d}.png"), render(Scene(QR, Symbology.QR, module_px=4, blur=4)))
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", LEFT_RUNNING, str(root), str(tmp_path / "f%02d.png")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == ["capturing", "alive at exit: []"]
+    assert "terminate called" not in result.stderr and "leaked" not in result.stderr
+
+
+class _StuckSource:
+    """A camera whose read hangs (a USB camera that lost its link mid-frame)."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.closed = False
+
+    def read(self) -> None:
+        self.release.wait(10)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_camera_stuck_in_a_read_is_not_released_under_it(monkeypatch):
+    monkeypatch.setattr(camera_drivers, "_JOIN_S", 0.2)
+    source = _StuckSource()
+    dev = SimulatedCamera("camera", SimulatedCamera.Options())
+    monkeypatch.setattr(dev, "_open_source", lambda: source)
+    dev.start().result(timeout=5)
+    time.sleep(0.1)
+    dev.close().result(timeout=5)
+    assert not source.closed  # releasing it under the running read would abort inside OpenCV
+    source.release.set()
 
 
 @pytest.mark.parametrize(
