@@ -446,6 +446,7 @@ class Tour(Robot):
     def check_out(self, surname: str, other: str) -> Script:
         j = self.j
         yield from self.begin_check_out()
+        yield from self.hold_up("checkout_find", "booking")
         yield from self.shoot("checkout-find")
         j.type_room()
         yield from self.settle(Step.OUT_ENTER)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from kiosk.screens.base import JourneyScreen
+from kiosk.screens.camera_view import PreviewScreen
 
 
-class CheckoutFindScreen(JourneyScreen):
+class CheckoutFindScreen(PreviewScreen, JourneyScreen):
     pass
 
 
