@@ -17,6 +17,7 @@ payment journal keeps the record for review.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,16 @@ from typing import Any
 
 from drivers.money import Money
 from drivers.payment.model import Operation, PaymentResult
-from kiosk.frontdesk import Booking, FrontDeskError, NotFound, Offer, Refused, RoomNotReady, WalkInGuest
+from kiosk.frontdesk import (
+    Booking,
+    FrontDeskError,
+    NotFound,
+    Offer,
+    Offline,
+    Refused,
+    RoomNotReady,
+    WalkInGuest,
+)
 from kiosk.i18n import N_
 from kiosk.journey import identity
 from kiosk.journey.ports import ScannedDocument
@@ -38,6 +48,9 @@ ADULTS = (1, 8)
 CHILDREN = (0, 8)
 # Refusals after which the server wrote nothing: the card payment is reversed.
 REVERSIBLE = (Refused, NotFound, RoomNotReady)
+# After the card is charged, a booking call whose answer is lost is sent again under the same key
+# (the server applies it once and replays its answer): the waits before each new try, in seconds.
+BOOK_RETRY_S = (1.0, 3.0)
 
 WAIT = {
     "rooms": N_("Looking for free rooms…"),
@@ -316,9 +329,16 @@ class WalkInFlow:
         nights, adults, children, booking_id = w.nights, w.adults, w.children, w.booking_id
 
         def book() -> Booking:
-            booking = office.book_walk_in(
-                offer, nights, guest, adults, children, booking_id=booking_id, payment=result
-            )
+            for wait in (*BOOK_RETRY_S, None):
+                try:
+                    booking = office.book_walk_in(
+                        offer, nights, guest, adults, children, booking_id=booking_id, payment=result
+                    )
+                    break
+                except Offline:
+                    if wait is None:
+                        raise
+                    time.sleep(wait)
             try:  # the server has the payment; this only settles the kiosk's journal record
                 office.record_payment(booking, result)
             except (FrontDeskError, ValueError, OSError) as exc:

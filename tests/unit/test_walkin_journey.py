@@ -14,6 +14,7 @@ from drivers.payment.model import Operation, Outcome, PaymentResult
 from kiosk.config import CheckinSection
 from kiosk.frontdesk import Booking, Offer, Offline, Refused, RoomType, WalkInGuest
 from kiosk.i18n import money, translate
+from kiosk.journey import walkin
 from kiosk.journey.checkin import Action, CheckinJourney, Step
 from kiosk.journey.walkin import (
     NOTICE_PRICE,
@@ -383,15 +384,30 @@ def test_no_timeout_while_a_charge_is_being_booked_or_reversed():
     assert j.step is Step.FINISH
 
 
-def test_booking_unconfirmed_after_paying_is_never_reversed_blindly():
+def test_booking_unconfirmed_after_paying_is_never_reversed_blindly(monkeypatch):
+    monkeypatch.setattr(walkin, "BOOK_RETRY_S", (0, 0))
     r = Rig()
     j = to_payment(r)
-    r.office.booked = [Offline("the server went silent")]
+    r.office.booked = [Offline("the server went silent")] * 3
     j.pay()
     r.go()
     assert j.problem.kind == "walkin_unconfirmed" and j.problem.actions == (Action.STAFF,)
     assert not r.terminal.reversals and [c[0] for c in r.terminal.calls] == ["sale"]
     assert r.office.assistance and r.office.assistance[0][0] == "payment"
+    # Each try was the same booking under the same id (the server applies it once).
+    assert len(r.office.walk_ins) == 3 and len({w["booking_id"] for w in r.office.walk_ins}) == 1
+
+
+def test_a_lost_booking_answer_is_asked_again_under_the_same_id(monkeypatch):
+    monkeypatch.setattr(walkin, "BOOK_RETRY_S", (0, 0))
+    r = Rig()
+    j = to_payment(r)
+    r.office.booked = [Offline("answer lost")]
+    j.pay()
+    r.go()
+    r.go()
+    assert j.step is Step.FINISH and not r.office.assistance and not r.terminal.reversals
+    assert [w["booking_id"] for w in r.office.walk_ins] == [r.office.walk_ins[0]["booking_id"]] * 2
 
 
 def test_declined_card_books_nothing_and_offers_another_card():
