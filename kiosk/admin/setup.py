@@ -54,6 +54,10 @@ class Connection:
     options: dict[str, Any]
 
 
+# Option-name suffixes that are units (``job_timeout_s``, ``timeout_ms``, ``journal_max_age_h``).
+UNITS = frozenset({"s", "ms", "h"})
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One option as a form field."""
@@ -65,6 +69,14 @@ class FieldSpec:
     choices: tuple[Any, ...] = ()
     secret: bool = False  # show as dots, never in the audit or the diagnostics
     description: str = ""
+
+    @property
+    def label(self) -> str:
+        """The option's name as a technician reads it: ``status_timeout_s`` -> "Status timeout (s)"."""
+        words = self.name.split("_")
+        unit = f" ({words.pop()})" if len(words) > 1 and words[-1] in UNITS else ""
+        text = " ".join(words)
+        return text[:1].upper() + text[1:] + unit
 
 
 @dataclass(frozen=True)

@@ -247,7 +247,7 @@ class AdminSetupPage(AdminPage):
         if self._keyboard is not None:
             self.keyboard.target = None  # its field went with the form it was in
         for spec in flow.fields():
-            label = spec.name + ("  *" if spec.required else "")
+            label = spec.label + ("  *" if spec.required else "")
             body.add_widget(widget("FieldLabel", text=label))
             if spec.description:
                 body.add_widget(widget("Caption", text=spec.description))

@@ -9,7 +9,7 @@ import pytest
 from drivers.discovery import Discovery, SerialPort
 from drivers.sim.printer import Paper as SimPaper
 from kiosk.admin.configfile import ConfigFile
-from kiosk.admin.setup import SetupFlow, Step
+from kiosk.admin.setup import FieldSpec, SetupFlow, Step
 from kiosk.admin.unlock import AdminError
 from kiosk.config import load_settings
 from tests.admin_rig import STAFF_PIN, TECH_PIN, Clock, DeviceRig, admin_mode
@@ -152,3 +152,13 @@ def test_admin_mode_closing_mid_setup_puts_the_old_device_back(rig, config, tmp_
     assert f.step is Step.DONE
     with pytest.raises(AdminError):
         f.save()
+
+
+def test_option_names_read_as_words_with_their_unit():
+    def label(name: str) -> str:
+        return FieldSpec(name, "float", False, None).label
+
+    assert label("status_timeout_s") == "Status timeout (s)"
+    assert label("timeout_ms") == "Timeout (ms)"
+    assert label("journal_max_age_h") == "Journal max age (h)"
+    assert label("baudrate") == "Baudrate" and label("s") == "S"
