@@ -1,11 +1,16 @@
 """The tour's admin part: the PIN pad (wrong PIN, locked), every staff and technician page, a
-device setup at each step (one test passing, one failing) and the out-of-service screen, in
-each language. Nothing is saved to kiosk.toml; admin state and audit go to the tour's folder."""
+device setup at each step (one test passing, one failing, a camera's live picture) and the
+out-of-service screen, in each language. Nothing is saved to kiosk.toml; admin state and audit
+go to the tour's folder."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from drivers.camera.synth import booking_payload
+from drivers.camera.types import Symbology
 from kiosk.admin.credentials import hash_secret
 from kiosk.admin.unlock import Credentials
 from kiosk.robot import Script
@@ -87,6 +92,21 @@ def admin_tour(tour: Any) -> Script:
         yield from setup_step("check")
         yield from setup_step("test")
         yield from tour.shoot("admin-setup-test-failed")
+        yield from setup_step("cancel")
+        # The camera: its own live picture while the test waits for a code, then the code read.
+        ctl.begin_setup("camera", "camera", lambda _e: ctl.layer.go("admin_setup"))
+        yield lambda: ctl.layer.page == "admin_setup"
+        yield from setup_step("next")
+        yield from setup_step("check")
+        page().run_test()  # as "Run the test" does
+        yield lambda: ctl.testing is not None
+        code = booking_payload(np.random.default_rng(7))
+        ctl.testing.show(code, Symbology.QR, blur=3.0, angle=8)
+        yield lambda: page()._preview is not None and page()._preview.live
+        yield from tour.frames(3)
+        yield from tour.shoot("admin-setup-camera")
+        ctl.testing.show(code, Symbology.QR)
+        yield from loaded()
         yield from setup_step("cancel")
         yield from go("admin_logs")
         yield from tour.shoot("admin-logs")

@@ -23,6 +23,7 @@ from kiosk.i18n import N_
 from kiosk.i18n.live import tr
 from kiosk.screens.admin_layer import AdminPage, widget
 from kiosk.screens.admin_status import HEALTH
+from kiosk.screens.camera_view import CameraView
 from kiosk.screens.keyboard import OnScreenKeyboard  # noqa: F401  (its kv rule, for the form)
 
 # Settings a technician picks from a list rather than types.
@@ -125,6 +126,7 @@ class AdminSetupPage(AdminPage):
         self._test: DeviceTestResult | None = None
         self._saved: Saved | None = None
         self._keyboard: Any = None
+        self._preview: CameraView | None = None  # the camera under test's live picture
 
     @property
     def keyboard(self) -> Any:
@@ -353,11 +355,28 @@ class AdminSetupPage(AdminPage):
             self.ctl.testing = device
             if kind in PRESENT:
                 self.ctl.app.runner.post(lambda: self.say(tr._(PRESENT[kind])))
+            if kind == "camera":  # aim it with its own picture while the test waits for a code
+                self.ctl.app.runner.post(lambda: self._show_preview(device))
 
         flow = self.flow
         self.ctl.run(lambda: flow.run_test(started), self._tested)
 
+    def _show_preview(self, camera: Device) -> None:
+        if not self.busy:
+            return  # the test ended before its picture could be shown
+        self._preview = CameraView(
+            prompt=tr._("Hold a booking code inside the frame"),
+            unavailable=tr._("No picture from this camera: check its index and resolution."),
+            size_hint_y=None,
+            height=dp(360),
+        )
+        self.ids.body.add_widget(self._preview)
+        self._preview.start(camera)
+
     def _tested(self, result: DeviceTestResult | None, error: BaseException | None) -> None:
+        if self._preview is not None:
+            self._preview.stop()
+            self._preview = None
         self.busy = False
         self.ctl.testing = None
         if result is None:

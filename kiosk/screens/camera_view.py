@@ -75,9 +75,9 @@ class CameraView(BoxLayout):
 
     # -- for the screen ------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Show the camera's picture (the screen is shown)."""
-        self._camera = getattr(App.get_running_app(), "camera", None)
+    def start(self, camera: Any = None) -> None:
+        """Show the picture of ``camera``, by default the kiosk's (the screen is shown)."""
+        self._camera = camera or getattr(App.get_running_app(), "camera", None)
         self._started_at = self._shown_at = Clock.get_boottime()
         self._frame_number = -1
         self.frames = 0

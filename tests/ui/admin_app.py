@@ -29,6 +29,7 @@ def main(report_path: Path) -> int:
     from kivy.core.window import Window
     from kivy.tests.common import UnitTestTouch
 
+    from drivers.camera.types import Symbology
     from drivers.money import Money
     from drivers.payment.journal import PaymentJournal
     from drivers.payment.model import Operation, PaymentRequest
@@ -297,6 +298,23 @@ def main(report_path: Path) -> int:
             yield lambda: not self.page().busy
             yield from self.frames(2)
             self.said("setup_scanner_tested")
+            yield from self.setup_step("cancel")
+            yield lambda: self.admin.layer.page == "admin_devices"
+            # The camera: its own live picture while the test waits, then what it decoded.
+            yield from self.setup("camera")
+            yield from self.setup_step("next")
+            yield from self.setup_step("check")
+            self.press(self.action("test"))
+            yield lambda: self.admin.testing is not None
+            self.admin.testing.show(TOKEN, Symbology.QR, blur=4.0, angle=8)  # not readable yet
+            yield lambda: self.page()._preview is not None and self.page()._preview.frames >= 3
+            report["camera_preview_live"] = self.page()._preview.live
+            self.said("setup_camera_preview")
+            self.admin.testing.show(TOKEN, Symbology.QR)
+            yield lambda: not self.page().busy
+            yield from self.frames(2)
+            report["camera_preview_gone"] = self.page()._preview is None
+            self.said("setup_camera_tested")
             yield from self.setup_step("cancel")
             yield lambda: self.admin.layer.page == "admin_devices"
             # A second badge reader, added: set up, tested, saved, started and listened to.

@@ -172,7 +172,7 @@ def test_a_terminal_that_fails_its_test_is_not_saved_unless_asked(run):
 def test_a_bad_setting_is_named_at_its_field(run):
     data, _, _ = run
     said = data["setup_invalid"][0]
-    assert "port | – | + | Input should be a valid integer" in said
+    assert "Port | – | + | Input should be a valid integer" in said
     assert "Please correct the settings marked below." in said
 
 
@@ -185,6 +185,12 @@ def test_badge_reader_setup_waits_for_a_card(run):
 def test_scanner_setup_shows_what_it_decoded(run):
     data, _, _ = run
     assert "booking: valid | Test passed" in data["setup_scanner_tested"][0]
+
+
+def test_camera_setup_shows_its_live_picture_then_what_it_decoded(run):
+    data, _, _ = run
+    assert data["camera_preview_live"]
+    assert "Test passed" in data["setup_camera_tested"][0] and data["camera_preview_gone"]
 
 
 def test_a_new_device_is_added_and_runs_at_once(run):

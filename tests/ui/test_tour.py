@@ -92,6 +92,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "admin-setup-keyboard",
         "admin-setup-test-passed",
         "admin-setup-test-failed",
+        "admin-setup-camera",
         "admin-logs",
         "admin-diagnostics",
         "out-of-service",
