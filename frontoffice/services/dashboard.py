@@ -13,6 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from frontoffice.models import (
     AssistanceRequest,
+    Charge,
     DeadLetter,
     Guest,
     ImageKind,
@@ -27,7 +28,7 @@ from frontoffice.models import (
     RoomType,
 )
 from frontoffice.models.base import utcnow
-from frontoffice.services import audit, folio
+from frontoffice.services import audit, changes, checkout, folio
 from frontoffice.services.errors import NotFound
 
 # A kiosk unheard of for longer than this is shown as silent (it beats every minute or so).
@@ -40,6 +41,7 @@ GONE_OR_GOING = (ReservationStatus.CHECKED_IN, ReservationStatus.CHECKED_OUT)
 class Stay:
     """One line of the front-desk lists: plain values, so a page of 500 renders quickly."""
 
+    id: uuid.UUID
     code: str
     guest: str
     room: str
@@ -57,6 +59,7 @@ def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> lis
     """Stays of the property matching ``where``, by room, with their balances: one query."""
     rows = session.execute(
         select(
+            Reservation.id,
             Reservation.confirmation_code,
             Guest.given_names,
             Guest.surname,
@@ -78,6 +81,7 @@ def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> lis
     ).all()
     return [
         Stay(
+            rid,
             code,
             f"{given} {surname}".strip(),
             room or "",
@@ -90,7 +94,7 @@ def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> lis
             int(balance),
             sig,
         )
-        for code, given, surname, room, kind, arrive, leave, status, at, by, balance, sig in rows
+        for rid, code, given, surname, room, kind, arrive, leave, status, at, by, balance, sig in rows
     ]
 
 
@@ -194,6 +198,57 @@ def payments_to_review(session: Session, prop: Property) -> list[tuple[Payment, 
         .order_by(Payment.created_at)
     ).all()
     return [(p, r, name or "desk") for p, r, name in rows]
+
+
+@dataclass(frozen=True)
+class StayDetail:
+    """One stay as the desk opens it: the folio line by line, and what keeps it from a kiosk check-out."""
+
+    reservation: Reservation
+    charges: list[Charge]
+    payments: list[Payment]
+    totals: folio.Totals
+    kiosk_check_out: str  # "" when the guest may check out at a kiosk, else the reason
+    signature: uuid.UUID | None
+    id_photo: uuid.UUID | None
+
+
+def stay(session: Session, prop: Property, reservation_id: uuid.UUID) -> StayDetail:
+    reservation = session.scalars(
+        select(Reservation)
+        .where(Reservation.id == reservation_id, Reservation.property_id == prop.id)
+        .options(
+            joinedload(Reservation.guest), joinedload(Reservation.room), joinedload(Reservation.room_type)
+        )
+    ).first()
+    if reservation is None:
+        raise NotFound("no such stay")
+    images = dict(
+        session.execute(
+            select(RegistrationImage.kind, RegistrationImage.id).where(
+                RegistrationImage.reservation_id == reservation.id
+            )
+        ).all()
+    )
+    return StayDetail(
+        reservation,
+        list(
+            session.scalars(
+                select(Charge)
+                .where(Charge.reservation_id == reservation.id)
+                .order_by(Charge.night.is_(None), Charge.night, Charge.created_at)
+            )
+        ),
+        list(
+            session.scalars(
+                select(Payment).where(Payment.reservation_id == reservation.id).order_by(Payment.created_at)
+            )
+        ),
+        folio.totals(session, [reservation.id])[reservation.id],
+        checkout.refusal(session, reservation),
+        images.get(ImageKind.SIGNATURE),
+        images.get(ImageKind.ID_PHOTO),
+    )
 
 
 def id_photos_to_verify(session: Session, prop: Property) -> list[tuple[uuid.UUID, Reservation, str]]:
@@ -330,3 +385,25 @@ def verify_id_photo(session: Session, prop: Property, image_id: uuid.UUID, actor
     action = "id_photo_verified" if matches else "id_photo_rejected"
     audit.record(session, prop.id, actor, action, "reservation", row.reservation_id)
     session.delete(row)
+
+
+def set_dispute(
+    session: Session, prop: Property, charge_id: uuid.UUID, actor: str, disputed: bool
+) -> uuid.UUID:
+    """The guest contests a charge (the stay then checks out at the desk), or the desk settled it.
+    Returns the stay's id; setting what is already set changes nothing."""
+    charge = session.scalars(
+        select(Charge)
+        .join(Reservation, Reservation.id == Charge.reservation_id)
+        .where(Charge.id == charge_id, Reservation.property_id == prop.id)
+    ).first()
+    if charge is None:
+        raise NotFound("no such charge")
+    if charge.disputed != disputed:
+        charge.disputed = disputed
+        action = "charge_disputed" if disputed else "charge_dispute_settled"
+        audit.record(
+            session, prop.id, actor, action, "reservation", charge.reservation_id, charge=str(charge.id)
+        )
+        changes.record(session, prop.id, changes.RESERVATION, charge.reservation_id)
+    return charge.reservation_id

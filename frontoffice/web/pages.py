@@ -163,6 +163,13 @@ def payments(request: Request, session: ReadSession, who: CurrentStaff) -> HTMLR
     return _page(request, session, who, "payments.html", rows=rows)
 
 
+@router.get("/stays/{reservation_id}")
+def stay(
+    request: Request, reservation_id: uuid.UUID, session: ReadSession, who: CurrentStaff
+) -> HTMLResponse:
+    return _page(request, session, who, "stay.html", s=dashboard.stay(session, who.property, reservation_id))
+
+
 @router.get("/id-photos")
 def id_photos(request: Request, session: ReadSession, who: CurrentStaff) -> HTMLResponse:
     rows = dashboard.id_photos_to_verify(session, who.property)
@@ -209,6 +216,17 @@ def review_payment(payment_id: uuid.UUID, db: DB, who: PostingStaff) -> Redirect
     with db.session(write=True) as session:
         dashboard.review_payment(session, who.property, payment_id, who.actor)
     return _back("/payments")
+
+
+@router.post("/charges/{charge_id}/{action}")
+def dispute_charge(
+    charge_id: uuid.UUID, action: Literal["dispute", "settle"], db: DB, who: PostingStaff
+) -> RedirectResponse:
+    with db.session(write=True) as session:
+        stay_id = dashboard.set_dispute(
+            session, who.property, charge_id, who.actor, disputed=action == "dispute"
+        )
+    return _back(f"/stays/{stay_id}")
 
 
 @router.post("/id-photos/{image_id}/{outcome}")

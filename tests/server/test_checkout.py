@@ -3,12 +3,17 @@ and whether the kiosk may check it out, every reason for the desk, and the room 
 
 import uuid
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from frontoffice.models import Charge, Guest, Payment, Reservation, Room, RoomNight
+from frontoffice.api.app import create_app
+from frontoffice.models import AuditEvent, Charge, Guest, Payment, Property, Reservation, Room, RoomNight
 from frontoffice.models.base import utcnow
+from frontoffice.services import staff
 from tests.server.conftest import BUSINESS_DATE, idem
 from tests.server.helpers import arrival, card_payment
+
+PASSWORD = "correct horse battery"
 
 
 def _stay(db, surname: str) -> tuple[str, str]:
@@ -109,17 +114,37 @@ def test_an_arrival_not_yet_in_house_cannot_check_out(client):
     assert res.status_code == 409 and res.json()["error"] == "not_in_house"
 
 
-def test_a_disputed_charge_sends_the_guest_to_the_desk(client, db):
+def test_a_charge_the_desk_marks_disputed_sends_the_guest_to_the_desk_until_settled(client, db, hotel):
     rid, _ = _stay(db, "Rahayu")
     with db.session(write=True) as session:
+        staff.set_password(session, session.get_one(Property, hotel.id), "frida", PASSWORD)
         charge = session.scalars(select(Charge).where(Charge.reservation_id == uuid.UUID(rid))).first()
-        charge.disputed = True
-    folio = _folio(client, rid)
-    assert folio["check_out"] == {"allowed": False, "reason": "disputed_charges"}
-    assert any(c["disputed"] for c in folio["charges"])
-    client.post(f"/api/v1/reservations/{rid}/payments", json=card_payment(folio["balance"]), headers=idem())
-    res = client.post(f"/api/v1/reservations/{rid}/check-out", headers=idem())
-    assert res.status_code == 409 and res.json()["error"] == "disputed_charges"
+    with TestClient(create_app(db)) as web:
+        csrf = web.get("/dashboard/login").text.split('name="csrf" value="')[1].split('"')[0]
+        page = web.post("/dashboard/login", data={"name": "frida", "password": PASSWORD, "csrf": csrf})
+        csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+        assert f"/dashboard/stays/{rid}" in web.get("/dashboard/in-house").text
+        assert "may check out at a kiosk" in web.get(f"/dashboard/stays/{rid}").text
+        assert web.post(f"/dashboard/charges/{charge.id}/dispute", data={"csrf": "x"}).status_code == 403
+        page = web.post(f"/dashboard/charges/{charge.id}/dispute", data={"csrf": csrf})
+        assert "checks out at the desk" in page.text and "Dispute settled" in page.text
+        folio = _folio(client, rid)
+        assert folio["check_out"] == {"allowed": False, "reason": "disputed_charges"}
+        assert any(c["disputed"] for c in folio["charges"])
+        client.post(
+            f"/api/v1/reservations/{rid}/payments", json=card_payment(folio["balance"]), headers=idem()
+        )
+        res = client.post(f"/api/v1/reservations/{rid}/check-out", headers=idem())
+        assert res.status_code == 409 and res.json()["error"] == "disputed_charges"
+        page = web.post(f"/dashboard/charges/{charge.id}/settle", data={"csrf": csrf})
+        assert "may check out at a kiosk" in page.text
+        assert web.post(f"/dashboard/charges/{uuid.uuid4()}/settle", data={"csrf": csrf}).status_code == 404
+    assert _folio(client, rid)["check_out"] == {"allowed": True, "reason": ""}
+    with db.session() as session:
+        actions = [
+            e.action for e in session.scalars(select(AuditEvent).where(AuditEvent.actor == "staff:frida"))
+        ]
+    assert actions.count("charge_disputed") == 1 and actions.count("charge_dispute_settled") == 1
 
 
 def test_a_payment_awaiting_review_sends_the_guest_to_the_desk_until_reviewed(client, db):
