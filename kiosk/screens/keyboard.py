@@ -15,6 +15,22 @@ from kivy.uix.textinput import TextInput
 
 from kiosk.screens.base import HERE
 
+
+class TypingLayout(BoxLayout):
+    """A typing screen: the form beside the keyboard in landscape, above it in portrait."""
+
+    portrait = BooleanProperty(False)
+
+    def do_layout(self, *largs: Any) -> None:
+        super().do_layout(*largs)
+        # A vertical BoxLayout stacks from the bottom and leaves a tall screen's spare height
+        # empty at the top: centre the form and its keyboard instead.
+        spare = (self.height - self.minimum_height) / 2
+        if self.orientation == "vertical" and spare > 0:
+            for child in self.children:
+                child.y += spare
+
+
 Builder.load_file(str(HERE / "keyboard.kv"))
 Builder.load_file(str(HERE / "typing.kv"))
 
