@@ -37,20 +37,18 @@ def main(report_path: Path) -> int:
     from kiosk.app import KioskApp
     from kiosk.devstack import local_server
     from kiosk.journey.checkin import Step
-    from kiosk.robot import Robot, Script, visible_texts
+    from kiosk.robot import Script
     from kiosk.tour import describe, simulators
     from tests.admin_rig import ANNA_UID, BUDI_UID, STAFF_PIN, TECH_PIN
     from tests.idscan_samples import TOKEN
+    from tests.ui.appscript import Reporter, run_and_report
 
     report: dict[str, Any] = {}
 
-    class Staff(Robot):
+    class Staff(Reporter):
         @property
         def admin(self) -> Any:
             return self.app.admin
-
-        def said(self, name: str) -> None:
-            report.setdefault(name, []).append(" | ".join(visible_texts(self.app.root)))
 
         def page(self) -> Any:
             return self.admin.layer.ids.pages.current_screen
@@ -383,18 +381,8 @@ def main(report_path: Path) -> int:
     ):
         describe(settings, devices)
         app = KioskApp(settings, devices=devices)
-        staff = Staff(app)
-        staff.run(staff.script())
-        try:
-            app.run()
-        finally:
-            report["failure"] = staff.failure
-            if staff.failure:
-                report["last_seen"] = visible_texts(app.root)
-            report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    report["failure"] = staff.failure
-    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 1 if staff.failure else 0
+        staff = Staff(app, report)
+        return run_and_report(app, staff, report_path)
 
 
 if __name__ == "__main__":

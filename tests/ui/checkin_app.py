@@ -7,7 +7,6 @@ Usage: python tests/ui/checkin_app.py REPORT.json
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from pathlib import Path
@@ -29,18 +28,13 @@ def main(report_path: Path) -> int:
     from kiosk.app import KioskApp
     from kiosk.devstack import local_server
     from kiosk.journey.checkin import Overlay, Step
-    from kiosk.robot import Robot, Script, visible_texts
+    from kiosk.robot import Script
     from kiosk.tour import mrz_td3, simulators
+    from tests.ui.appscript import Reporter, run_and_report
 
     report: dict[str, Any] = {}
 
-    class Guest(Robot):
-        def screen(self) -> Any:
-            return self.app.manager.current_screen
-
-        def said(self, name: str) -> None:
-            report.setdefault(name, []).append(" | ".join(visible_texts(self.app.root)))
-
+    class Guest(Reporter):
         def find(self, code: str, surname: str) -> Script:
             yield from self.settle(Step.ATTRACT)
             self.press(self.screen().ids.start)
@@ -185,12 +179,8 @@ def main(report_path: Path) -> int:
 
     with local_server(settings, fresh=True), simulators() as (devices, printer, terminal):
         app = KioskApp(settings, devices=devices)
-        guest = Guest(app)
-        guest.run(guest.script())
-        app.run()
-    report["failure"] = guest.failure
-    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 1 if guest.failure else 0
+        guest = Guest(app, report)
+        return run_and_report(app, guest, report_path)
 
 
 if __name__ == "__main__":

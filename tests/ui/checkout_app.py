@@ -8,7 +8,6 @@ Usage: python tests/ui/checkout_app.py REPORT.json
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -76,18 +75,13 @@ def main(report_path: Path) -> int:
     from kiosk.app import KioskApp
     from kiosk.devstack import local_server
     from kiosk.journey.checkin import Overlay, Step
-    from kiosk.robot import Robot, Script, visible_texts
+    from kiosk.robot import Script
     from kiosk.tour import simulators
+    from tests.ui.appscript import Reporter, run_and_report
 
     report: dict[str, Any] = {"stays": {}}
 
-    class Guest(Robot):
-        def screen(self) -> Any:
-            return self.app.manager.current_screen
-
-        def said(self, name: str) -> None:
-            report[name] = " | ".join(visible_texts(self.app.root))
-
+    class Guest(Reporter):
         def action(self, name: str) -> Any:
             return next(w for w in self.screen().ids.actions.children if w.action == name)
 
@@ -214,12 +208,8 @@ def main(report_path: Path) -> int:
 
     with local_server(settings, fresh=True), simulators() as (devices, printer, terminal):
         app = KioskApp(settings, devices=devices)
-        guest = Guest(app)
-        guest.run(guest.script())
-        app.run()
-    report["failure"] = guest.failure
-    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 1 if guest.failure else 0
+        guest = Guest(app, report)
+        return run_and_report(app, guest, report_path)
 
 
 if __name__ == "__main__":

@@ -2,25 +2,21 @@
 and the device simulators: unlocking, the lockout, the idle close, every staff action and the
 technician's device setup, logs and diagnostics; and the audit trail on the server."""
 
-import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from frontoffice.models import AuditEvent
 from kiosk.admin.configfile import ConfigFile
 from kiosk.admin.credentials import hash_badge, hash_secret, new_badge_salt
 from tests.admin_rig import ANNA_UID, BUDI_UID, CHEAP, STAFF_PIN, TECH_PIN
+from tests.ui.harness import run_app
 
 ROOT = Path(__file__).resolve().parents[2]
+
 pytestmark = [pytest.mark.ui, pytest.mark.timeout(180)]
 
 
@@ -49,37 +45,9 @@ def kiosk_config(tmp: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    if not os.environ.get("DISPLAY"):
-        pytest.fail("UI tests run under Xvfb: use `make test`")
     tmp = tmp_path_factory.mktemp("admin-ui")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    db = tmp / "fo.sqlite3"
-    env = {
-        **os.environ,
-        "SAMBUT_KIOSK_CONFIG": str(kiosk_config(tmp)),
-        "SAMBUT_SERVER_SERVER__DATABASE_URL": f"sqlite:///{db}",
-        "SAMBUT_KIOSK_SERVER__URL": f"http://127.0.0.1:{port}",
-        "SAMBUT_KIOSK_SERVER__TOKEN_FILE": str(tmp / "kiosk.token"),
-        "SAMBUT_KIOSK_STORE__PATH": str(tmp / "kiosk.sqlite3"),
-        "SAMBUT_KIOSK_KIOSK__WINDOW_SIZE": "[1280, 800]",
-    }
-    report = tmp / "report.json"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "ui" / "admin_app.py"), str(report)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=150,
-    )
-    assert report.exists(), result.stderr[-3000:]
-    data = json.loads(report.read_text())
-    assert data["failure"] == "", result.stderr[-3000:]
-    engine = create_engine(f"sqlite:///{db}")
-    with Session(engine) as session:
+    with run_app("admin_app.py", tmp, env={"SAMBUT_KIOSK_CONFIG": str(kiosk_config(tmp))}) as (data, session):
         yield data, session, tmp
-    engine.dispose()
 
 
 def test_the_corner_and_a_staff_badge_open_the_pin_pad(run):

@@ -1,55 +1,20 @@
 """Self check-out in the real Kivy app under Xvfb, by simulated touches, against a real local
 server and the device simulators: what the screens said, and what the server recorded."""
 
-import json
-import os
-import socket
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from frontoffice.models import AssistanceRequest, Guest, Payment, Reservation
+from tests.ui.harness import run_app
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.ui, pytest.mark.timeout(240)]
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    if not os.environ.get("DISPLAY"):
-        pytest.fail("UI tests run under Xvfb: use `make test`")
     tmp = tmp_path_factory.mktemp("checkout-ui")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    db = tmp / "fo.sqlite3"
-    env = {
-        **os.environ,
-        "SAMBUT_SERVER_SERVER__DATABASE_URL": f"sqlite:///{db}",
-        "SAMBUT_KIOSK_SERVER__URL": f"http://127.0.0.1:{port}",
-        "SAMBUT_KIOSK_SERVER__TOKEN_FILE": str(tmp / "kiosk.token"),
-        "SAMBUT_KIOSK_STORE__PATH": str(tmp / "kiosk.sqlite3"),
-        "SAMBUT_KIOSK_KIOSK__WINDOW_SIZE": "[1280, 800]",
-    }
-    report = tmp / "report.json"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "ui" / "checkout_app.py"), str(report)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=200,
-    )
-    assert report.exists(), result.stderr[-3000:]
-    data = json.loads(report.read_text())
-    assert data["failure"] == "", result.stderr[-3000:]
-    engine = create_engine(f"sqlite:///{db}")
-    with Session(engine) as session:
+    with run_app("checkout_app.py", tmp, timeout=200) as (data, session):
         yield data, session
-    engine.dispose()
 
 
 def _stay(session, surname: str) -> Reservation:
@@ -62,17 +27,19 @@ def _payments(session, stay: Reservation) -> list[Payment]:
 
 def test_attract_offers_check_out(run):
     data, _ = run
-    assert "Check in" in data["attract"] and "Check out" in data["attract"]
+    assert "Check in" in data["attract"][0] and "Check out" in data["attract"][0]
 
 
 def test_happy_path_bill_paid_checked_out_room_left_dirty(run):
     data, session = run
     assert (
-        "Your bill" in data["folio"] and "Night of" in data["folio"] and "Pay and check out" in data["folio"]
+        "Your bill" in data["folio"][0]
+        and "Night of" in data["folio"][0]
+        and "Pay and check out" in data["folio"][0]
     )
-    assert "Pay by card" in data["payment"]
-    assert "You are checked out. Thank you for staying with us!" in data["finish"]
-    assert "Please take your invoice from the printer" in data["finish"]
+    assert "Pay by card" in data["payment"][0]
+    assert "You are checked out. Thank you for staying with us!" in data["finish"][0]
+    assert "Please take your invoice from the printer" in data["finish"][0]
     stay = _stay(session, "Taylor")
     assert stay.status.value == "checked_out" and stay.checked_out_at is not None
     assert stay.room.number == data["stays"]["Taylor"]
@@ -84,12 +51,12 @@ def test_happy_path_bill_paid_checked_out_room_left_dirty(run):
 
 def test_the_same_receipt_again_says_already_checked_out(run):
     data, _ = run
-    assert "You have already checked out" in data["already_out"]
+    assert "You have already checked out" in data["already_out"][0]
 
 
 def test_disputed_charge_goes_to_the_desk_and_staff_are_called(run):
     data, session = run
-    assert "Our staff will go through your bill with you" in data["disputed"]
+    assert "Our staff will go through your bill with you" in data["disputed"][0]
     stay = _stay(session, "Rahayu")
     assert stay.status.value == "checked_in" and _payments(session, stay) == []
     requests = session.scalars(select(AssistanceRequest).where(AssistanceRequest.reservation_id == stay.id))
@@ -98,9 +65,9 @@ def test_disputed_charge_goes_to_the_desk_and_staff_are_called(run):
 
 def test_declined_card_then_another_card_paid_once_invoice_on_screen(run):
     data, session = run
-    assert "Your card was declined. You have not been charged." in data["declined"]
-    assert "The printer is not working right now, so here is your invoice" in data["no_paper"]
-    assert "Night of" in data["no_paper"] and "Card payment" in data["no_paper"]
+    assert "Your card was declined. You have not been charged." in data["declined"][0]
+    assert "The printer is not working right now, so here is your invoice" in data["no_paper"][0]
+    assert "Night of" in data["no_paper"][0] and "Card payment" in data["no_paper"][0]
     stay = _stay(session, "Sato")
     assert stay.status.value == "checked_out"
     assert len(_payments(session, stay)) == 1
@@ -108,7 +75,7 @@ def test_declined_card_then_another_card_paid_once_invoice_on_screen(run):
 
 def test_offline_is_said_kindly_and_nothing_changes(run):
     data, session = run
-    assert "We cannot check you out right now" in data["offline"]
+    assert "We cannot check you out right now" in data["offline"][0]
     stay = _stay(session, "Lee")
     assert stay.status.value == "checked_in" and _payments(session, stay) == []
 
@@ -116,9 +83,9 @@ def test_offline_is_said_kindly_and_nothing_changes(run):
 def test_minibar_taken_from_the_deposit_held_at_check_in(run):
     data, session = run
     assert data["deposit_operation"] == "preauth"
-    assert "Minibar" in data["deposit_folio"] and "Deposit held on your card" in data["deposit_folio"]
-    assert "taken from the deposit held on your card" in data["deposit_payment"]
-    assert "We took IDR 150,000 from the deposit held on your card" in data["deposit_finish"]
+    assert "Minibar" in data["deposit_folio"][0] and "Deposit held on your card" in data["deposit_folio"][0]
+    assert "taken from the deposit held on your card" in data["deposit_payment"][0]
+    assert "We took IDR 150,000 from the deposit held on your card" in data["deposit_finish"][0]
     stay = _stay(session, "Dewi")
     assert stay.status.value == "checked_out"
     kinds = sorted((p.kind.value, p.amount) for p in _payments(session, stay))

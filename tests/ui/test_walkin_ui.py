@@ -2,56 +2,22 @@
 server and the device simulators: what the screens said, what the terminal did and what the server
 recorded, including a room type sold out by the desk while the guest paid."""
 
-import json
-import os
-import socket
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from frontoffice.models import AssistanceRequest, Payment, Reservation
+from tests.ui.harness import run_app
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.ui, pytest.mark.timeout(240)]
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    if not os.environ.get("DISPLAY"):
-        pytest.fail("UI tests run under Xvfb: use `make test`")
     tmp = tmp_path_factory.mktemp("walkin-ui")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    db = tmp / "fo.sqlite3"
-    env = {
-        **os.environ,
-        "SAMBUT_SERVER_SERVER__DATABASE_URL": f"sqlite:///{db}",
-        "SAMBUT_KIOSK_SERVER__URL": f"http://127.0.0.1:{port}",
-        "SAMBUT_KIOSK_SERVER__TOKEN_FILE": str(tmp / "kiosk.token"),
-        "SAMBUT_KIOSK_STORE__PATH": str(tmp / "kiosk.sqlite3"),
-        "SAMBUT_KIOSK_KIOSK__WINDOW_SIZE": "[1280, 800]",
-    }
-    report = tmp / "report.json"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "ui" / "walkin_app.py"), str(report)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=150,
-    )
-    assert report.exists(), result.stderr[-3000:]
-    data = json.loads(report.read_text())
-    assert data["failure"] == "", result.stderr[-3000:]
-    engine = create_engine(f"sqlite:///{db}")
-    with Session(engine) as session:
+    with run_app("walkin_app.py", tmp) as (data, session):
         yield data, session
-    engine.dispose()
 
 
 def test_stay_guests_rooms_and_quote_are_shown(run):

@@ -10,7 +10,6 @@ Usage: python tests/ui/walkin_app.py REPORT.json
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from pathlib import Path
@@ -32,18 +31,13 @@ def main(report_path: Path) -> int:
     from kiosk.devstack import local_server
     from kiosk.frontdesk import WalkInGuest
     from kiosk.journey.checkin import Step
-    from kiosk.robot import Robot, Script, visible_texts
+    from kiosk.robot import Script
     from kiosk.tour import WALK_IN_GUEST, mrz_td3, simulators
+    from tests.ui.appscript import Reporter, run_and_report
 
     report: dict[str, Any] = {}
 
-    class Guest(Robot):
-        def screen(self) -> Any:
-            return self.app.manager.current_screen
-
-        def said(self, name: str) -> None:
-            report.setdefault(name, []).append(" | ".join(visible_texts(self.app.root)))
-
+    class Guest(Reporter):
         def to_rooms(self) -> Script:
             yield from self.settle(Step.ATTRACT)
             self.press(self.screen().ids.walk_in)
@@ -178,12 +172,8 @@ def main(report_path: Path) -> int:
 
     with local_server(settings, fresh=True), simulators() as (devices, _printer, terminal):
         app = KioskApp(settings, devices=devices)
-        guest = Guest(app)
-        guest.run(guest.script())
-        app.run()
-    report["failure"] = guest.failure
-    report_path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    return 1 if guest.failure else 0
+        guest = Guest(app, report)
+        return run_and_report(app, guest, report_path)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+"""What the scripted app runs (tests/ui/*_app.py) share: a robot that notes what a screen said in
+the run's JSON report, and the run that writes that report. Imports Kivy: import it after
+``kivyenv.prepare``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kiosk.robot import Robot, visible_texts
+
+
+class Reporter(Robot):
+    def __init__(self, app: Any, report: dict[str, Any]) -> None:
+        super().__init__(app)
+        self.report = report
+
+    def screen(self) -> Any:
+        return self.app.manager.current_screen
+
+    def said(self, name: str) -> None:
+        """Note every text on screen under ``name`` (each time it is said)."""
+        self.report.setdefault(name, []).append(" | ".join(visible_texts(self.app.root)))
+
+
+def run_and_report(app: Any, robot: Reporter, report_path: Path) -> int:
+    """Run the robot's script in the app, then write the report, with the failure if there was one
+    and, then, what the last screen said."""
+    robot.run(robot.script())  # type: ignore[attr-defined]
+    try:
+        app.run()
+    finally:
+        robot.report["failure"] = robot.failure
+        if robot.failure:
+            robot.report["last_seen"] = visible_texts(app.root)
+        report_path.write_text(json.dumps(robot.report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 1 if robot.failure else 0
