@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -30,6 +30,8 @@ from frontoffice.models import (
 from frontoffice.models.base import utcnow
 from frontoffice.services import audit, changes, checkout, folio
 from frontoffice.services.errors import NotFound
+
+OfStay = TypeVar("OfStay", Charge, Payment, RegistrationImage)
 
 # A kiosk unheard of for longer than this is shown as silent (it beats every minute or so).
 SILENT_AFTER = timedelta(minutes=5)
@@ -264,12 +266,19 @@ def id_photos_to_verify(session: Session, prop: Property) -> list[tuple[uuid.UUI
     return [(image, r, room or "") for image, r, room in rows]
 
 
-def registration_image(session: Session, prop: Property, image_id: uuid.UUID) -> RegistrationImage:
-    row = session.scalars(
-        select(RegistrationImage)
-        .join(Reservation, Reservation.id == RegistrationImage.reservation_id)
-        .where(RegistrationImage.id == image_id, Reservation.property_id == prop.id)
+def _of_stay(
+    session: Session, prop: Property, model: type[OfStay], row_id: uuid.UUID, *where: ColumnElement[bool]
+) -> OfStay | None:
+    """The charge, payment or image ``row_id`` of one of this property's stays (None if not)."""
+    return session.scalars(
+        select(model)
+        .join(Reservation, Reservation.id == model.reservation_id)
+        .where(model.id == row_id, Reservation.property_id == prop.id, *where)
     ).first()
+
+
+def registration_image(session: Session, prop: Property, image_id: uuid.UUID) -> RegistrationImage:
+    row = _of_stay(session, prop, RegistrationImage, image_id)
     if row is None:
         raise NotFound("no such image")
     return row
@@ -356,11 +365,7 @@ def resolve_dead_letter(session: Session, prop: Property, letter_id: int, actor:
 
 
 def review_payment(session: Session, prop: Property, payment_id: uuid.UUID, actor: str) -> None:
-    row = session.scalars(
-        select(Payment)
-        .join(Reservation, Reservation.id == Payment.reservation_id)
-        .where(Payment.id == payment_id, Reservation.property_id == prop.id)
-    ).first()
+    row = _of_stay(session, prop, Payment, payment_id)
     if row is None:
         raise NotFound("no such payment")
     if row.reviewed_at is None:
@@ -371,15 +376,7 @@ def review_payment(session: Session, prop: Property, payment_id: uuid.UUID, acto
 def verify_id_photo(session: Session, prop: Property, image_id: uuid.UUID, actor: str, matches: bool) -> None:
     """The desk compared the photo with the guest's booking: the outcome is audited, the photo deleted
     (it was kept only for this). A second click finds nothing left to do."""
-    row = session.scalars(
-        select(RegistrationImage)
-        .join(Reservation, Reservation.id == RegistrationImage.reservation_id)
-        .where(
-            RegistrationImage.id == image_id,
-            RegistrationImage.kind == ImageKind.ID_PHOTO,
-            Reservation.property_id == prop.id,
-        )
-    ).first()
+    row = _of_stay(session, prop, RegistrationImage, image_id, RegistrationImage.kind == ImageKind.ID_PHOTO)
     if row is None:
         return
     action = "id_photo_verified" if matches else "id_photo_rejected"
@@ -392,11 +389,7 @@ def set_dispute(
 ) -> uuid.UUID:
     """The guest contests a charge (the stay then checks out at the desk), or the desk settled it.
     Returns the stay's id; setting what is already set changes nothing."""
-    charge = session.scalars(
-        select(Charge)
-        .join(Reservation, Reservation.id == Charge.reservation_id)
-        .where(Charge.id == charge_id, Reservation.property_id == prop.id)
-    ).first()
+    charge = _of_stay(session, prop, Charge, charge_id)
     if charge is None:
         raise NotFound("no such charge")
     if charge.disputed != disputed:
