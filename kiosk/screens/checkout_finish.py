@@ -7,16 +7,13 @@ from kivy.properties import BooleanProperty, StringProperty
 from drivers.money import Money
 from kiosk.i18n import money
 from kiosk.i18n.live import tr
-from kiosk.journey.checkout import folio_lines, line_label
-from kiosk.screens.base import JourneyScreen
-from kiosk.screens.checkout_folio import FolioRow
+from kiosk.screens.checkout_folio import FolioScreen
 
 
-class CheckoutFinishScreen(JourneyScreen):
+class CheckoutFinishScreen(FolioScreen):
     printed = BooleanProperty(True)
     deposit = StringProperty("")
     total = StringProperty("")
-    _shown_for: tuple[object, str] | None = None
 
     def refresh(self) -> None:
         j = self.journey
@@ -42,22 +39,7 @@ class CheckoutFinishScreen(JourneyScreen):
         self.total = tr._("Total {amount}, paid in full").format(
             amount=money(Money(folio.total, folio.currency), lang)
         )
-        box = self.ids.lines
-        box.clear_widgets()
-        for line in folio_lines(folio):
-            if line.kind == "hold":
-                continue
-            amount = money(Money(line.amount, folio.currency), lang)
-            box.add_widget(
-                FolioRow(label=line_label(line, tr._, lang), amount=f"- {amount}" if line.credit else amount)
-            )
-
-    def wipe(self) -> None:
-        self._shown_for = None
-        self.ids.lines.clear_widgets()
-
-    def on_kv_post(self, *_args: object) -> None:
-        self.ids.lines.bind(minimum_height=self.ids.lines.setter("height"))
+        self.show_lines(folio, lang, hold=False)
 
 
 SCREEN = CheckoutFinishScreen

@@ -23,12 +23,40 @@ class FolioRow(BoxLayout):
     quiet = BooleanProperty(False)  # not part of the sum (the deposit held)
 
 
-class CheckoutFolioScreen(JourneyScreen):
+class FolioScreen(JourneyScreen):
+    """A screen with the bill's lines in ``ids.lines`` (the bill, and the thank-you's invoice)."""
+
+    _shown_for: tuple[object, str] | None = None
+
+    def show_lines(self, folio: Any, lang: str, *, hold: bool) -> None:
+        """The bill's lines, once per bill and language; ``hold``: with the deposit held."""
+        box = self.ids.lines
+        box.clear_widgets()
+        for line in folio_lines(folio):
+            if line.kind == "hold" and not hold:
+                continue
+            amount = money(Money(line.amount, folio.currency), lang)
+            box.add_widget(
+                FolioRow(
+                    label=line_label(line, tr._, lang),
+                    amount=f"- {amount}" if line.credit else amount,
+                    quiet=line.kind == "hold",
+                )
+            )
+
+    def wipe(self) -> None:
+        self._shown_for = None
+        self.ids.lines.clear_widgets()
+
+    def on_kv_post(self, *_args: Any) -> None:
+        self.ids.lines.bind(minimum_height=self.ids.lines.setter("height"))
+
+
+class CheckoutFolioScreen(FolioScreen):
     stay = StringProperty("")
     due = StringProperty("")
     note = StringProperty("")
     paying = BooleanProperty(True)
-    _shown_for: tuple[object, str] | None = None
 
     def refresh(self) -> None:
         j = self.journey
@@ -46,17 +74,7 @@ class CheckoutFolioScreen(JourneyScreen):
             arrival=short_date(booking.arrival, lang),
             departure=short_date(booking.departure, lang),
         )
-        box = self.ids.lines
-        box.clear_widgets()
-        for line in folio_lines(folio):
-            amount = money(Money(line.amount, folio.currency), lang)
-            box.add_widget(
-                FolioRow(
-                    label=line_label(line, tr._, lang),
-                    amount=f"- {amount}" if line.credit else amount,
-                    quiet=line.kind == "hold",
-                )
-            )
+        self.show_lines(folio, lang, hold=True)
         due = session.due
         self.paying = due is not None
         self.due = money(due or Money(0, folio.currency), lang)
@@ -73,13 +91,6 @@ class CheckoutFolioScreen(JourneyScreen):
             )
         else:
             self.note = tr._("Your bill is paid.")
-
-    def wipe(self) -> None:
-        self._shown_for = None
-        self.ids.lines.clear_widgets()
-
-    def on_kv_post(self, *_args: Any) -> None:
-        self.ids.lines.bind(minimum_height=self.ids.lines.setter("height"))
 
 
 SCREEN = CheckoutFolioScreen
