@@ -83,8 +83,7 @@ def kiosk_child(as_configured: bool) -> None:
 
     from kiosk.app import KioskApp
     from kiosk.journey.checkin import Step
-    from kiosk.robot import Robot, Script
-    from kiosk.tour import mrz_td3, simulators
+    from kiosk.robot import Robot, Script, mrz_td3
 
     figures: dict[str, object] = {}
     marks: list[tuple[str, float]] = []
@@ -157,6 +156,8 @@ def kiosk_child(as_configured: bool) -> None:
         if as_configured:
             app = KioskApp(settings)
         else:
+            from kiosk.tour import simulators  # not as configured: the kiosk does not load them
+
             devices, _printer, _terminal = stack.enter_context(simulators(step_s=0.0))
             app = KioskApp(settings, devices=devices)
         bench = Bench(app)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from typing import Any
 
 from kivy.base import EventLoop
@@ -18,11 +19,31 @@ from kivy.input.motionevent import MotionEvent
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from drivers.idscan.document import DocumentFields, DocumentKind, Sex
+from drivers.idscan.mrz import format_mrz
 from kiosk.journey.checkin import Step
 
 Script = Iterator[Callable[[], bool]]
 # Longest wait for a condition before the script gives up.
 SETTLE_S = 30.0
+PASSPORT_NUMBER = "C01X00T47"
+
+
+def mrz_td3(b: Any, *, surname: str = "", given_names: str = "", expiry: date | None = None) -> str:
+    """The two MRZ lines of a passport for a booking's guest (ICAO 9303 TD3), as a scanner sends them;
+    ``b`` is anything with a ``guest`` (a booking, or a walk-in guest)."""
+    fields = DocumentFields(
+        document_code="P",
+        issuing_state="IDN",
+        document_number=PASSPORT_NUMBER,
+        surname=surname or b.guest.surname,
+        given_names=given_names or b.guest.given_names,
+        nationality="IDN",
+        birth_date=b.guest.birth_date or date(1985, 3, 14),
+        expiry_date=expiry or date.today() + timedelta(days=900),
+        sex=Sex.MALE,
+    )
+    return format_mrz(DocumentKind.TD3, fields)
 
 
 class Finger(MotionEvent):
@@ -79,7 +100,10 @@ class Robot:
             self._waited += dt
             if not self._waiting():
                 if self._waited > SETTLE_S:
-                    self._stop(f"timed out waiting at {self.j.step}")
+                    problem = self.j.problem if self.j.step is Step.PROBLEM else None
+                    self._stop(
+                        f"timed out waiting at {self.j.step}" + (f" ({problem.kind})" if problem else "")
+                    )
                 return
             self._waiting = None
         try:

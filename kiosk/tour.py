@@ -11,10 +11,8 @@ from __future__ import annotations
 import html
 import json
 import math
-import re
 import tempfile
 import threading
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -28,7 +26,6 @@ from kivy.graphics import Color, Line
 from drivers import registry
 from drivers.base import Device
 from drivers.camera.types import Symbology
-from drivers.idscan import check_digit
 from drivers.sim.printer import Paper, VirtualPrinter
 from drivers.sim.printer_server import TcpPrinterServer
 from drivers.sim.zvt_terminal import TcpSimServer, ZvtTerminalSim
@@ -37,7 +34,7 @@ from kiosk.app import KioskApp
 from kiosk.config import ROOT, DeviceSection, KioskSettings
 from kiosk.frontdesk import Booking, FrontDesk, Offline
 from kiosk.journey.checkin import Action, Overlay, Step
-from kiosk.robot import SETTLE_S, Robot, Script, visible_texts
+from kiosk.robot import PASSPORT_NUMBER, SETTLE_S, Robot, Script, mrz_td3, visible_texts
 from kiosk.tour_admin import admin_tour
 
 RECEIPTS = ROOT / "var" / "receipts"
@@ -45,29 +42,6 @@ RECEIPTS = ROOT / "var" / "receipts"
 WALK_IN_GUEST = SimpleNamespace(
     guest=SimpleNamespace(surname="Lestari", given_names="Dewi Ayu", birth_date=date(1990, 6, 2))
 )
-
-
-def mrz_td3(
-    b: Booking | SimpleNamespace, *, surname: str = "", given_names: str = "", expiry: date | None = None
-) -> str:
-    """The two MRZ lines of a passport for the booking's guest (ICAO 9303 TD3), as a scanner sends them."""
-
-    def letters(text: str) -> str:
-        ascii_text = "".join(c for c in unicodedata.normalize("NFKD", text.upper()) if c.isascii())
-        return re.sub(r"[^A-Z0-9]+", "<", ascii_text).strip("<")
-
-    def field(text: str, width: int) -> str:
-        return text.ljust(width, "<")[:width]
-
-    names = field(f"{letters(surname or b.guest.surname)}<<{letters(given_names or b.guest.given_names)}", 39)
-    number = field("C01X00T47", 9)
-    birth = (b.guest.birth_date or date(1985, 3, 14)).strftime("%y%m%d")
-    until = (expiry or date.today() + timedelta(days=900)).strftime("%y%m%d")
-    optional = "<" * 14
-    parts = [number + check_digit(number), birth + check_digit(birth), until + check_digit(until)]
-    line2 = f"{parts[0]}IDN{parts[1]}M{parts[2]}{optional}{check_digit(optional)}"
-    composite = check_digit(parts[0] + parts[1] + parts[2] + optional + check_digit(optional))
-    return f"P<IDN{names}\n{line2}{composite}"
 
 
 class TourOffice:
@@ -373,7 +347,7 @@ class Tour(Robot):
         yield from self.problem("id-expired")
         j.act(Action.TRY_AGAIN)
         yield from self.settle(Step.IDENTITY)
-        self.scan(mrz_td3(b).replace("C01X00T47", "C01X00T48"))  # a check digit fails
+        self.scan(mrz_td3(b).replace(PASSPORT_NUMBER, PASSPORT_NUMBER[:-1] + "8"))  # a check digit fails
         yield from self.problem("id-unreadable")
         j.act(Action.TRY_AGAIN)
         yield from self.settle(Step.IDENTITY)

@@ -9,6 +9,7 @@ since letters and digits are both legal there: a failed check there means "scan 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 
 from drivers.idscan.document import (
@@ -291,6 +292,12 @@ def _yymmdd(value: date | None) -> str:
     return value.strftime("%y%m%d") if value else FILLER * 6
 
 
+def _letters(name: str) -> str:
+    """A name as an issuer writes it in the zone: capitals without accents, other marks as fillers."""
+    plain = unicodedata.normalize("NFKD", name.upper()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Z0-9]+", FILLER, plain).strip(FILLER)
+
+
 def _with_check(text: str) -> str:
     return text + check_digit(text)
 
@@ -303,7 +310,7 @@ def format_mrz(kind: DocumentKind, fields: DocumentFields) -> str:
     width = {DocumentKind.TD1: 30, DocumentKind.TD2: 36, DocumentKind.MRV_B: 36}.get(kind, 44)
     code = _pad(fields.document_code or {"td3": "P", "mrv_a": "V", "mrv_b": "V"}.get(kind, "I"), 2)
     head = code + _pad(fields.issuing_state, 3)
-    name = fields.surname.replace(" ", FILLER) + FILLER * 2 + fields.given_names.replace(" ", FILLER)
+    name = _letters(fields.surname) + FILLER * 2 + _letters(fields.given_names)
     sex = FILLER if fields.sex in (None, Sex.UNSPECIFIED) else fields.sex.value
     number, optional = fields.document_number, fields.optional_data
     if len(number) > 9 and kind not in (DocumentKind.TD1, DocumentKind.TD2):

@@ -28,8 +28,8 @@ def main(report_path: Path) -> int:
     from kiosk.app import KioskApp
     from kiosk.devstack import local_server
     from kiosk.journey.checkin import Overlay, Step
-    from kiosk.robot import Script
-    from kiosk.tour import mrz_td3, simulators
+    from kiosk.robot import Script, mrz_td3
+    from kiosk.tour import simulators
     from tests.ui.appscript import Reporter, run_and_report
 
     report: dict[str, Any] = {}

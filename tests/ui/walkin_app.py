@@ -31,8 +31,8 @@ def main(report_path: Path) -> int:
     from kiosk.devstack import local_server
     from kiosk.frontdesk import WalkInGuest
     from kiosk.journey.checkin import Step
-    from kiosk.robot import Script
-    from kiosk.tour import WALK_IN_GUEST, mrz_td3, simulators
+    from kiosk.robot import Script, mrz_td3
+    from kiosk.tour import WALK_IN_GUEST, simulators
     from tests.ui.appscript import Reporter, run_and_report
 
     report: dict[str, Any] = {}
