@@ -31,10 +31,10 @@ from kiosk.i18n import LANGUAGE_NAMES, translate
 from kiosk.i18n.live import tr
 from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
 from kiosk.journey.ports import FrontOffice
-from kiosk.memory import release_freed_memory
+from kiosk.memory import keep_large_blocks_apart, release_freed_memory
 from kiosk.prebuild import QUIET_S, Prebuilder
 from kiosk.screens.admin_mode import AdminController
-from kiosk.screens.base import HERE, JourneyScreen, Theme, register_fonts
+from kiosk.screens.base import HERE, JourneyScreen, Theme, setup_text
 from kiosk.sync import SyncWorker
 from kiosk.xlost import on_display_lost
 
@@ -133,6 +133,7 @@ class KioskApp(App):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        keep_large_blocks_apart()
         self.settings = settings
         self.title = f"Sambut kiosk — {settings.kiosk.name}"
         self.theme = Theme(settings.branding)
@@ -191,7 +192,7 @@ class KioskApp(App):
     # -- start and stop --------------------------------------------------------------------------
 
     def build(self) -> KioskRoot:
-        register_fonts()
+        setup_text()
         Builder.load_file(str(HERE / "base.kv"))
         Builder.load_file(str(HERE / "chrome.kv"))
         Window.clearcolor = self.theme.background

@@ -1,5 +1,6 @@
 """The check-in's screens are built while the kiosk waits at its welcome screen, and not while
-someone is touching it (the real app under Xvfb, in its own process)."""
+someone is touching it; the texts drawn are kept once, in their textures (the real app under
+Xvfb, in its own process)."""
 
 import json
 import os
@@ -36,6 +37,10 @@ def touch(_dt):
     seen["built_while_touched"] = sorted(app.prebuilder.build_ms)
 
 def check(_dt):
+    from kivy.uix.label import Label
+    labels = [w for w in app.root.walk() if isinstance(w, Label) and w.text]
+    seen["labels"] = len(labels)
+    seen["surfaces_kept"] = sum(getattr(w._label, "_surface", None) is not None for w in labels)
     seen["built"] = sorted(app.prebuilder.build_ms)
     seen["expected"] = sorted({SCREENS[step] for step in PREBUILD})
     seen["current"] = app.manager.current
@@ -51,16 +56,26 @@ print(json.dumps(seen))
 """
 
 
-def test_screens_are_built_ahead_only_while_nobody_touches(tmp_path):
+@pytest.fixture(scope="module")
+def seen(tmp_path_factory: pytest.TempPathFactory) -> dict:
     if not os.environ.get("DISPLAY"):
         pytest.fail("UI tests run under Xvfb: use `make test`")
-    env = {**os.environ, "SAMBUT_KIOSK_STORE__PATH": str(tmp_path / "kiosk.sqlite3")}
+    store = tmp_path_factory.mktemp("prebuild") / "kiosk.sqlite3"
+    env = {**os.environ, "SAMBUT_KIOSK_STORE__PATH": str(store)}
     result = subprocess.run(
         [sys.executable, "-c", PROGRAM, str(ROOT)], env=env, capture_output=True, text=True, timeout=100
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_screens_are_built_ahead_only_while_nobody_touches(seen: dict) -> None:
     assert seen["built_while_touched"] == [] and seen["before_quiet"] == []
     assert seen["done"] and seen["built"] == seen["expected"]
     assert "find" in seen["built"] and "finish" in seen["built"]
     assert seen["current"] == "attract"  # built, not shown
+
+
+def test_drawn_texts_are_kept_only_in_their_textures(seen: dict) -> None:
+    assert seen["labels"] >= 5
+    assert seen["surfaces_kept"] == 0
