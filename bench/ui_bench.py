@@ -8,7 +8,8 @@
   build time is shown), and a screen's first visit is timed after that;
 - resident memory of the kiosk after a full check-in (target <= 250 MB), measured as `make run`
   runs it: devices from config/kiosk.toml (the simulated camera at 1280x720, 15 fps), the printer
-  and terminal simulators in their own processes; and beside it the timing run's process, which
+  and terminal simulators in their own processes; again with the camera turned off (its OpenCV,
+  numpy and frames are what a camera costs); and beside them the timing run's process, which
   also holds the printer and terminal simulators;
 - machine time of a scripted check-in per step (no think time; the terminal simulator at full
   speed), against a local server on a fresh demo database.
@@ -239,15 +240,19 @@ def main(size: str) -> int:
     with local_server(load_settings(), fresh=True):
         kiosk = _child("--kiosk", env)
     # As `make run`: the simulators the config points at, on free ports, in their own processes.
-    # Its own store and journals: nothing left over from the first run or from `make run`.
-    for device in ("RECEIPT", "CARD_TERMINAL"):
-        os.environ[f"SAMBUT_KIOSK_DEVICES__{device}__OPTIONS__PORT"] = str(_free_port())
-        os.environ[f"SAMBUT_KIOSK_DEVICES__{device}__OPTIONS__JOURNAL_PATH"] = str(tmp / f"{device}.sqlite3")
-    os.environ["SAMBUT_KIOSK_STORE__PATH"] = str(tmp / "kiosk-configured.sqlite3")
-    env = dict(os.environ)
-    with local_server(load_settings(), fresh=True), simulators(load_settings()):
-        configured = _child("--kiosk-config", env)
-    for run in (kiosk, configured):
+    # Each run its own store and journals: nothing left over from another run or from `make run`.
+    runs: dict[str, dict] = {}
+    for name, camera in (("configured", "true"), ("no_camera", "false")):
+        for device in ("RECEIPT", "CARD_TERMINAL"):
+            os.environ[f"SAMBUT_KIOSK_DEVICES__{device}__OPTIONS__PORT"] = str(_free_port())
+            journal = tmp / f"{name}-{device.lower()}.sqlite3"
+            os.environ[f"SAMBUT_KIOSK_DEVICES__{device}__OPTIONS__JOURNAL_PATH"] = str(journal)
+        os.environ["SAMBUT_KIOSK_STORE__PATH"] = str(tmp / f"kiosk-{name}.sqlite3")
+        os.environ["SAMBUT_KIOSK_DEVICES__CAMERA__ENABLED"] = camera
+        with local_server(load_settings(), fresh=True), simulators(load_settings()):
+            runs[name] = _child("--kiosk-config", dict(os.environ))
+    configured = runs["configured"]
+    for run in (kiosk, *runs.values()):
         if run["failure"]:
             raise SystemExit(f"scripted check-in failed: {run['failure']}")
     touch = kiosk["touch_ms"]
@@ -266,6 +271,7 @@ def main(size: str) -> int:
         ("resident memory, as `make run`, back at welcome after a check-in", _mb(configured), "<= 250 MB"),
         ("  of it anonymous / file-backed", _split(configured), ""),
         ("  the same, at the check-in's last screen", _mb(configured, "memory_finish"), ""),
+        ("  the same without a camera (the MRZ scanner only), back at welcome", _mb(runs["no_camera"]), ""),
         ("resident memory, simulators in the process, back at welcome", _mb(kiosk), ""),
         ("  the same, at the check-in's last screen", _mb(kiosk, "memory_finish"), ""),
     ]
