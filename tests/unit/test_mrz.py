@@ -82,6 +82,22 @@ def test_single_word_name_and_special_codes():
     assert doc.expiry is ExpiryState.VALID
 
 
+def test_names_written_as_an_issuer_writes_them():
+    fields = DocumentFields(
+        issuing_state="VNM",
+        document_number="B1234567",
+        surname="Nguyễn",
+        given_names="Thị Ánh O'Brien-Smith",
+        nationality="VNM",
+        birth_date=date(1990, 1, 2),
+        expiry_date=date(2031, 1, 2),
+    )
+    zone = format_mrz(DocumentKind.TD3, fields)
+    assert zone.split("\n")[0].startswith("P<VNMNGUYEN<<THI<ANH<O<BRIEN<SMITH<")
+    doc = parse(zone)
+    assert doc.valid and (doc.fields.surname, doc.fields.given_names) == ("NGUYEN", "THI ANH O BRIEN SMITH")
+
+
 def test_special_codes_described_and_malformed_codes_refused():
     assert describe_code("XXB") == "refugee (1951 Convention)" and describe_code("IDN") == "IDN"
     line1, line2 = TD3.split("\n")
