@@ -5,6 +5,8 @@ the run's JSON report, and the run that writes that report. Imports Kivy: import
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,20 @@ class Reporter(Robot):
     def said(self, name: str) -> None:
         """Note every text on screen under ``name`` (each time it is said)."""
         self.report.setdefault(name, []).append(" | ".join(visible_texts(self.app.root)))
+
+    @contextmanager
+    def server_unreachable(self) -> Iterator[None]:
+        """Within the block the central server is out of reach: the kiosk's front desk and its sync
+        worker look where nothing listens. Spans the script's yields."""
+        clients = [self.app.office.client._http, self.app._sync.client._http]
+        real_url = clients[0].base_url
+        for http in clients:
+            http.base_url = "http://127.0.0.1:9"
+        try:
+            yield
+        finally:
+            for http in clients:
+                http.base_url = real_url
 
 
 def run_and_report(app: Any, robot: Reporter, report_path: Path) -> int:

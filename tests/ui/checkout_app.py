@@ -196,13 +196,10 @@ def main(report_path: Path) -> int:
             j.end()
 
             # The server cannot be reached: said kindly, nothing charged, nothing checked out.
-            desk = self.app.office
-            real_url = desk.client._http.base_url
-            desk.client._http.base_url = "http://127.0.0.1:9"
-            yield from self.find("Lee")
-            yield from self.settle(Step.PROBLEM)
-            self.said("offline")
-            desk.client._http.base_url = real_url
+            with self.server_unreachable():
+                yield from self.find("Lee")
+                yield from self.settle(Step.PROBLEM)
+                self.said("offline")
             j.end()
             yield from self.settle(Step.ATTRACT)
 

@@ -155,18 +155,12 @@ def main(report_path: Path) -> int:
 
             # The server cannot be reached: said before any money is taken.
             yield from self.settle(Step.ATTRACT)
-            desk, sync = self.app.office, self.app._sync
-            clients = [desk.client._http, sync.client._http]
-            real_url = clients[0].base_url
-            for http in clients:
-                http.base_url = "http://127.0.0.1:9"
-            ledger_from = len(terminal.state.ledger)
-            yield from self.to_rooms()
-            self.said("offline")
-            report["offline_step"] = str(j.step)
-            report["offline_terminal"] = len(terminal.state.ledger) - ledger_from
-            for http in clients:
-                http.base_url = real_url
+            with self.server_unreachable():
+                ledger_from = len(terminal.state.ledger)
+                yield from self.to_rooms()
+                self.said("offline")
+                report["offline_step"] = str(j.step)
+                report["offline_terminal"] = len(terminal.state.ledger) - ledger_from
             j.end()
             yield from self.settle(Step.ATTRACT)
 
