@@ -244,6 +244,22 @@ class Tour(Robot):
         yield from self.settle(Step.PROBLEM)
         yield from self.shoot(f"problem-{name}")
 
+    def declined_then_no_paper(self, declined: str, finish: Step, no_printer: str) -> Script:
+        """At the payment: a declined card, then another card with the printer out of paper (what
+        the receipt held is shown on screen instead)."""
+        j = self.j
+        yield from self.settle(Step.PAYMENT)
+        self.terminal.script("decline:05")
+        j.pay()
+        yield from self.problem(declined)
+        j.act(Action.OTHER_CARD)
+        yield from self.settle(Step.PAYMENT)
+        self.printer.set_faults(paper=Paper.OUT)
+        j.pay()
+        yield from self.settle(finish)
+        yield from self.shoot(no_printer)
+        self.printer.set_faults(paper=Paper.OK)
+
     # -- the script ------------------------------------------------------------------------------
 
     def script(self) -> Script:
@@ -380,17 +396,7 @@ class Tour(Robot):
         # Declined card, then the printer out of paper: the QR on screen.
         yield from self.to_room(surname)
         j.room_seen()
-        yield from self.settle(Step.PAYMENT)
-        self.terminal.script("decline:05")
-        j.pay()
-        yield from self.problem("payment-declined")
-        j.act(Action.OTHER_CARD)
-        yield from self.settle(Step.PAYMENT)
-        self.printer.set_faults(paper=Paper.OUT)
-        j.pay()
-        yield from self.settle(Step.FINISH)
-        yield from self.shoot("finish-no-printer")
-        self.printer.set_faults(paper=Paper.OK)
+        yield from self.declined_then_no_paper("payment-declined", Step.FINISH, "finish-no-printer")
         # The front office cannot be reached; Help then says to walk to the desk.
         yield from self.begin(self.lang)
         j.choose(Step.ENTER_CODE)
@@ -466,17 +472,9 @@ class Tour(Robot):
         j.submit_room(self.in_house_room(other), other)
         yield from self.settle(Step.OUT_FOLIO)
         j.confirm_folio()
-        yield from self.settle(Step.PAYMENT)
-        self.terminal.script("decline:05")
-        j.pay()
-        yield from self.problem("checkout-declined")
-        j.act(Action.OTHER_CARD)
-        yield from self.settle(Step.PAYMENT)
-        self.printer.set_faults(paper=Paper.OUT)
-        j.pay()
-        yield from self.settle(Step.OUT_FINISH)
-        yield from self.shoot("checkout-finish-no-printer")
-        self.printer.set_faults(paper=Paper.OK)
+        yield from self.declined_then_no_paper(
+            "checkout-declined", Step.OUT_FINISH, "checkout-finish-no-printer"
+        )
         j.end()
 
     # -- walk-in booking ----------------------------------------------------------------------------
