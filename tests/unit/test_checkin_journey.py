@@ -223,9 +223,18 @@ class Rig:
         return self.journey
 
 
-def rig(found: list[Booking] | Exception | None = None, camera=None, **settings) -> Rig:
-    office = Office([booking()] if found is None else found)
-    runner, terminal, printer, clock = Runner(), Terminal(), Printer(), Clock()
+def rig(
+    found: list[Booking] | Exception | None = None,
+    camera=None,
+    *,
+    office: Office | None = None,
+    terminal: Terminal | None = None,
+    **settings,
+) -> Rig:
+    """A journey on fakes; ``office`` and ``terminal`` replace the default ones (other journeys' tests)."""
+    office = office or Office([booking()] if found is None else found)
+    terminal = terminal or Terminal()
+    runner, printer, clock = Runner(), Printer(), Clock()
     j = CheckinJourney(
         office,
         runner,

@@ -12,20 +12,18 @@ from drivers.money import Money
 from drivers.payment.model import Operation, Outcome, PaymentResult
 from drivers.printer.drivers import PaperOutError
 from drivers.printer.status import PrinterStatus
-from kiosk.config import CheckinSection
 from kiosk.frontdesk import Booking, Folio, FolioCharge, FolioPayment, Hold, NotFound, Offline, Refused
 from kiosk.journey.checkin import Action, CheckinJourney, Step
 from kiosk.journey.checkout import folio_lines
 from tests.unit.test_checkin_journey import (
     ROOM,
-    Clock,
     Doc,
     Fields,
     Office,
-    Printer,
-    Runner,
+    Rig,
     Terminal,
     booking,
+    rig,
 )
 
 NIGHTS = (date(2026, 11, 25), date(2026, 11, 26))
@@ -90,24 +88,8 @@ class CaptureTerminal(Terminal):
         return self._run(Operation.CAPTURE, amount, reference, idempotency_key)
 
 
-class Rig:
-    def __init__(self) -> None:
-        self.office, self.runner = CheckoutOffice(), Runner()
-        self.terminal, self.printer, self.clock = CaptureTerminal(), Printer(), Clock()
-        self.journey = CheckinJourney(
-            self.office,
-            self.runner,
-            CheckinSection(),
-            terminal=self.terminal,
-            printer=self.printer,
-            clock=self.clock,
-        )
-        self.journey.refresh_property()
-        self.runner.drain()
-
-    def go(self) -> CheckinJourney:
-        self.runner.drain()
-        return self.journey
+def checkout_rig() -> Rig:
+    return rig(office=CheckoutOffice(), terminal=CaptureTerminal())
 
 
 def by_room(r: Rig, room: str = "305", surname: str = "santoso") -> CheckinJourney:
@@ -122,7 +104,7 @@ def by_room(r: Rig, room: str = "305", surname: str = "santoso") -> CheckinJourn
 
 
 def test_happy_path_room_and_surname_bill_card_check_out_invoice():
-    r = Rig()
+    r = checkout_rig()
     r.office.folios = [folio(), folio(balance=0, paid=300_000_00)]
     j = by_room(r)
     assert r.office.stay_queries == [{"room": "305", "surname": "santoso"}]
@@ -148,7 +130,7 @@ def test_happy_path_room_and_surname_bill_card_check_out_invoice():
 
 
 def test_receipt_qr_finds_the_stay_and_nothing_due_checks_out_at_once():
-    r = Rig()
+    r = checkout_rig()
     r.office.folios = [folio(balance=0, paid=300_000_00)]
     j = r.journey
     j.start_check_out()
@@ -162,7 +144,7 @@ def test_receipt_qr_finds_the_stay_and_nothing_due_checks_out_at_once():
 
 
 def test_a_passport_or_unreadable_code_at_check_out_is_answered_kindly():
-    r = Rig()
+    r = checkout_rig()
     j = r.journey
     j.start_check_out()
     j.scanned(Doc())  # a passport is no check-in receipt
@@ -180,7 +162,7 @@ def test_a_passport_or_unreadable_code_at_check_out_is_answered_kindly():
 
 
 def test_typing_mistakes_are_said_on_the_same_screen():
-    r = Rig()
+    r = checkout_rig()
     j = r.journey
     j.start_check_out()
     j.type_room()
@@ -193,7 +175,7 @@ def test_typing_mistakes_are_said_on_the_same_screen():
 
 @pytest.mark.parametrize("error", [[], NotFound("no such stay")])
 def test_stay_not_found_try_again_keeps_the_screen(error):
-    r = Rig()
+    r = checkout_rig()
     r.office.stays = error
     j = by_room(r)
     assert j.problem.kind == "stay_not_found"
@@ -203,7 +185,7 @@ def test_stay_not_found_try_again_keeps_the_screen(error):
 
 
 def test_offline_says_so_kindly_charges_nothing_and_retries():
-    r = Rig()
+    r = checkout_rig()
     r.office.stays = Offline("server unreachable")
     j = by_room(r)
     assert j.problem.kind == "checkout_offline"
@@ -228,7 +210,7 @@ def test_offline_says_so_kindly_charges_nothing_and_retries():
     ],
 )
 def test_reasons_for_the_desk_are_said_kindly(reason, status, kind):
-    r = Rig()
+    r = checkout_rig()
     r.office.stays = [replace(STAY, status=status)]
     r.office.folios = [folio(can_check_out=False, reason=reason)]
     j = by_room(r)
@@ -239,14 +221,14 @@ def test_reasons_for_the_desk_are_said_kindly(reason, status, kind):
 
 
 def test_two_guests_in_one_room_go_to_the_desk():
-    r = Rig()
+    r = checkout_rig()
     r.office.stays = [STAY, replace(STAY, confirmation_code="XX")]
     j = by_room(r)
     assert j.problem.kind == "checkout_several_stays"
 
 
 def test_declined_card_other_card_then_paid_once():
-    r = Rig()
+    r = checkout_rig()
     r.office.folios = [folio(), folio(balance=0, paid=300_000_00)]
     r.terminal.outcomes = [Outcome.DECLINED]
     j = by_room(r)
@@ -265,7 +247,7 @@ def test_declined_card_other_card_then_paid_once():
 
 
 def test_back_from_payment_returns_to_the_bill():
-    r = Rig()
+    r = checkout_rig()
     j = by_room(r)
     j.confirm_folio()
     j.back()
@@ -277,7 +259,7 @@ def test_back_from_payment_returns_to_the_bill():
 
 
 def test_deposit_hold_is_captured_then_the_rest_paid_by_card():
-    r = Rig()
+    r = checkout_rig()
     hold = Hold(500_00, "52500038", "17")
     r.office.folios = [
         folio(balance=800_00, hold=hold),
@@ -306,7 +288,7 @@ def test_deposit_hold_is_captured_then_the_rest_paid_by_card():
 
 
 def test_deposit_declined_other_card_pays_by_sale():
-    r = Rig()
+    r = checkout_rig()
     r.office.folios = [folio(balance=200_00, hold=Hold(500_00, "52500038", "17"))]
     r.terminal.outcomes = [Outcome.DECLINED]
     j = by_room(r)
@@ -318,7 +300,7 @@ def test_deposit_declined_other_card_pays_by_sale():
 
 
 def test_a_hold_nothing_is_taken_from_is_left_for_the_desk_to_release():
-    r = Rig()
+    r = checkout_rig()
     r.office.folios = [folio(balance=0, paid=800_00, hold=Hold(500_00, "52500038", "17"))]
     j = by_room(r)
     j.confirm_folio()
@@ -329,14 +311,14 @@ def test_a_hold_nothing_is_taken_from_is_left_for_the_desk_to_release():
 
 
 def test_a_hold_without_receipt_number_is_not_captured():
-    r = Rig()
+    r = checkout_rig()
     r.office.folios = [folio(balance=200_00, hold=Hold(500_00, "", ""))]
     j = by_room(r)
     assert j.session.operation is Operation.SALE
 
 
 def test_payment_taken_but_not_confirmed_never_asks_again_and_calls_staff():
-    r = Rig()
+    r = checkout_rig()
     r.office.settle_error = Offline("payment not delivered yet")
     j = by_room(r)
     j.confirm_folio()
@@ -350,7 +332,7 @@ def test_payment_taken_but_not_confirmed_never_asks_again_and_calls_staff():
 
 
 def test_a_charge_posted_meanwhile_shows_the_new_bill():
-    r = Rig()
+    r = checkout_rig()
     r.office.folios = [folio(balance=0, paid=800_00), folio(balance=50_00, paid=800_00)]
     r.office.checkout_errors = [Refused("balance_due", "the bill is not settled")]
     j = by_room(r)
@@ -360,7 +342,7 @@ def test_a_charge_posted_meanwhile_shows_the_new_bill():
 
 
 def test_check_out_retried_offline_uses_the_same_key():
-    r = Rig()
+    r = checkout_rig()
     r.office.folios = [folio(balance=0, paid=800_00)]
     r.office.checkout_errors = [Offline("lost on the way")]
     j = by_room(r)
@@ -374,7 +356,7 @@ def test_check_out_retried_offline_uses_the_same_key():
 
 
 def test_printer_fails_the_invoice_is_shown_on_screen():
-    r = Rig()
+    r = checkout_rig()
     r.printer.error = PaperOutError("paper out before printing", PrinterStatus())
     r.office.folios = [folio(balance=0, paid=800_00)]
     j = by_room(r)
@@ -395,7 +377,7 @@ def test_folio_lines_group_each_night_and_keep_extras_and_payments():
 
 
 def test_not_found_other_way_goes_back_to_scanning_or_typing():
-    r = Rig()
+    r = checkout_rig()
     r.office.stays = []
     j = by_room(r)
     j.act(Action.OTHER_WAY)

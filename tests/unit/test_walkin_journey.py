@@ -11,7 +11,6 @@ import pytest
 
 from drivers.money import Money
 from drivers.payment.model import Operation, Outcome, PaymentResult
-from kiosk.config import CheckinSection
 from kiosk.frontdesk import Booking, Offer, Offline, Refused, RoomType, WalkInGuest
 from kiosk.i18n import money, translate
 from kiosk.journey import walkin
@@ -28,14 +27,13 @@ from tests.unit.test_checkin_journey import (
     PROPERTY,
     ROOM,
     TODAY,
-    Clock,
     Doc,
     Fields,
     Office,
-    Printer,
-    Runner,
+    Rig,
     Terminal,
     booking,
+    rig,
 )
 
 STD = RoomType("STD", "Standard", "", "queen", 22, 2, 1)
@@ -106,24 +104,8 @@ class ReversingTerminal(Terminal):
         return fut
 
 
-class Rig:
-    def __init__(self, **settings) -> None:
-        self.office, self.runner, self.terminal = WalkInOffice(), Runner(), ReversingTerminal()
-        self.printer, self.clock = Printer(), Clock()
-        self.journey = CheckinJourney(
-            self.office,
-            self.runner,
-            CheckinSection(**settings),
-            terminal=self.terminal,
-            printer=self.printer,
-            clock=self.clock,
-        )
-        self.journey.refresh_property()
-        self.runner.drain()
-
-    def go(self) -> CheckinJourney:
-        self.runner.drain()
-        return self.journey
+def walkin_rig(**settings) -> Rig:
+    return rig(office=WalkInOffice(), terminal=ReversingTerminal(), **settings)
 
 
 def to_rooms(r: Rig, nights: int = 2, adults: int = 2) -> CheckinJourney:
@@ -154,7 +136,7 @@ def to_payment(r: Rig, code: str = "DLX") -> CheckinJourney:
 
 
 def test_happy_path_stay_guests_room_id_sign_pay_book_check_in_print():
-    r = Rig()
+    r = walkin_rig()
     j = r.journey
     j.start_walk_in()
     assert j.step is Step.WALKIN_DATES and j.walk_in.nights == 1  # tonight, one night
@@ -205,7 +187,7 @@ def test_happy_path_stay_guests_room_id_sign_pay_book_check_in_print():
 
 
 def test_steppers_keep_to_the_servers_limits():
-    r = Rig()
+    r = walkin_rig()
     j = r.journey
     j.start_walk_in()
     for bad in (0, 31):
@@ -220,7 +202,7 @@ def test_steppers_keep_to_the_servers_limits():
 
 
 def test_session_end_wipes_the_walk_in():
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     j.end()
     assert j.session is None and j.walk_in is None and j.step is Step.ATTRACT
@@ -230,7 +212,7 @@ def test_session_end_wipes_the_walk_in():
 
 
 def test_offline_walk_in_is_refused_kindly_before_any_money_then_try_again():
-    r = Rig()
+    r = walkin_rig()
     j = r.journey
     r.office.offers = [Offline("down")]
     j.start_walk_in()
@@ -246,7 +228,7 @@ def test_offline_walk_in_is_refused_kindly_before_any_money_then_try_again():
 
 
 def test_offline_at_the_last_check_before_paying_takes_no_money():
-    r = Rig()
+    r = walkin_rig()
     j = to_rooms(r)
     j.choose_offer(j.walk_in.offers[0])
     j.book_offer()
@@ -259,7 +241,7 @@ def test_offline_at_the_last_check_before_paying_takes_no_money():
 
 
 def test_no_room_free_sends_to_staff():
-    r = Rig()
+    r = walkin_rig()
     j = r.journey
     r.office.offers = [[replace(o, ready_now=0) for o in OFFERS]]
     j.start_walk_in()
@@ -273,7 +255,7 @@ def test_no_room_free_sends_to_staff():
 
 
 def test_sold_out_before_paying_says_so_and_offers_the_next_best_first():
-    r = Rig()
+    r = walkin_rig()
     j = to_rooms(r)
     j.choose_offer(j.walk_in.offers[1])  # DLX at 1.5 M
     j.book_offer()
@@ -294,7 +276,7 @@ def test_sold_out_before_paying_says_so_and_offers_the_next_best_first():
 
 
 def test_price_changed_before_paying_shows_the_new_price():
-    r = Rig()
+    r = walkin_rig()
     j = to_rooms(r)
     j.choose_offer(j.walk_in.offers[1])
     j.book_offer()
@@ -308,7 +290,7 @@ def test_price_changed_before_paying_shows_the_new_price():
 
 
 def test_sold_out_in_the_race_after_paying_reverses_and_offers_the_next_best():
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r, "DLX")
     first_id = j.walk_in.booking_id
     r.office.booked = [Refused("sold_out", "this room type has just sold out")]
@@ -335,7 +317,7 @@ def test_sold_out_in_the_race_after_paying_reverses_and_offers_the_next_best():
 
 
 def test_price_changed_after_paying_reverses_and_shows_the_new_price():
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     r.office.booked = [Refused("price_changed", "the price has changed")]
     j.pay()
@@ -345,7 +327,7 @@ def test_price_changed_after_paying_reverses_and_shows_the_new_price():
 
 
 def test_other_refusal_after_paying_reverses_and_sends_to_staff_not_charged():
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     r.office.booked = [Refused("too_many_guests", "no")]
     j.pay()
@@ -356,7 +338,7 @@ def test_other_refusal_after_paying_reverses_and_sends_to_staff_not_charged():
 
 @pytest.mark.parametrize("reversal", [Outcome.DECLINED, Outcome.UNKNOWN, OSError("cable pulled")])
 def test_reversal_not_confirmed_sends_to_staff_and_never_pays_again(reversal):
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     r.terminal.reversal = reversal
     r.office.booked = [Refused("sold_out", "gone")]
@@ -370,7 +352,7 @@ def test_reversal_not_confirmed_sends_to_staff_and_never_pays_again(reversal):
 
 
 def test_no_timeout_while_a_charge_is_being_booked_or_reversed():
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     j.pay()
     work, done = r.runner.jobs.pop(0)  # the sale only; the booking call is queued next
@@ -386,7 +368,7 @@ def test_no_timeout_while_a_charge_is_being_booked_or_reversed():
 
 def test_booking_unconfirmed_after_paying_is_never_reversed_blindly(monkeypatch):
     monkeypatch.setattr(walkin, "BOOK_RETRY_S", (0, 0))
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     r.office.booked = [Offline("the server went silent")] * 3
     j.pay()
@@ -400,7 +382,7 @@ def test_booking_unconfirmed_after_paying_is_never_reversed_blindly(monkeypatch)
 
 def test_a_lost_booking_answer_is_asked_again_under_the_same_id(monkeypatch):
     monkeypatch.setattr(walkin, "BOOK_RETRY_S", (0, 0))
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     r.office.booked = [Offline("answer lost")]
     j.pay()
@@ -411,7 +393,7 @@ def test_a_lost_booking_answer_is_asked_again_under_the_same_id(monkeypatch):
 
 
 def test_declined_card_books_nothing_and_offers_another_card():
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     r.terminal.outcomes = [Outcome.DECLINED]
     j.pay()
@@ -425,7 +407,7 @@ def test_declined_card_books_nothing_and_offers_another_card():
 
 
 def test_no_card_terminal_books_nothing():
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     j.terminal = None
     j.pay()
@@ -436,7 +418,7 @@ def test_no_card_terminal_books_nothing():
 
 
 def test_expired_document_is_refused():
-    r = Rig()
+    r = walkin_rig()
     j = to_rooms(r)
     j.choose_offer(j.walk_in.offers[0])
     j.book_offer()
@@ -447,7 +429,7 @@ def test_expired_document_is_refused():
 
 
 def test_unreadable_document_then_typed_details():
-    r = Rig()
+    r = walkin_rig()
     j = to_rooms(r)
     j.choose_offer(j.walk_in.offers[0])
     j.book_offer()
@@ -464,13 +446,13 @@ def test_unreadable_document_then_typed_details():
 
 
 def test_card_without_mrz_and_identity_off_go_to_typing():
-    r = Rig()
+    r = walkin_rig()
     j = to_rooms(r)
     j.choose_offer(j.walk_in.offers[0])
     j.book_offer()
     j.no_mrz()
     assert j.step is Step.WALKIN_DETAILS
-    r2 = Rig(identity="off")
+    r2 = walkin_rig(identity="off")
     j2 = to_rooms(r2)
     j2.choose_offer(j2.walk_in.offers[0])
     j2.book_offer()
@@ -480,7 +462,7 @@ def test_card_without_mrz_and_identity_off_go_to_typing():
 
 
 def test_back_walks_the_walk_in_backwards_and_out():
-    r = Rig()
+    r = walkin_rig()
     j = to_payment(r)
     expected = [Step.SIGNATURE, Step.REGISTRATION, Step.IDENTITY, Step.WALKIN_QUOTE, Step.WALKIN_ROOMS,
                 Step.WALKIN_GUESTS, Step.WALKIN_DATES, Step.ATTRACT]  # fmt: skip
@@ -539,7 +521,7 @@ def test_next_best_is_nearest_in_price_and_ready():
 
 
 def test_walk_in_help_needs_no_booking():
-    r = Rig()
+    r = walkin_rig()
     j = to_rooms(r)
     j.help()
     r.go()
@@ -548,6 +530,6 @@ def test_walk_in_help_needs_no_booking():
 
 def test_property_date_is_the_stays_first_night():
     assert PROPERTY.business_date == TODAY
-    r = Rig()
+    r = walkin_rig()
     j = to_rooms(r, nights=2)
     assert j.walk_in_departure() == TODAY + timedelta(days=2)
