@@ -237,13 +237,15 @@ def test_intermediate_status_with_display_lines_and_text_block():
         0x0A, ("Karte einstecken", "Insert card")
     )
     assert cmd.parse_intermediate_status(b"\x0b") == cmd.IntermediateStatus(0x0B)
-    block = Tlv(
-        0x25, children=(Tlv(0x09, b"\x01"), Tlv(0x07, b"MERCHANT COPY"), Tlv(0x07, b"Total 1.00\x00"))
+    # The receipt type is tag 1F07 beside the print texts; 09 inside them is a print attribute.
+    texts = Tlv(
+        0x25, children=(Tlv(0x07, b"MERCHANT COPY"), Tlv(0x07, b"Total 1.00\x00"), Tlv(0x09, b"\xff"))
     )
-    assert cmd.parse_text_block(encode_bmp(0x06, encode_tlv([block]))) == (
-        "merchant",
-        ["MERCHANT COPY", "Total 1.00"],
+    assert cmd.parse_text_block(encode_bmp(0x06, encode_tlv([Tlv(0x1F07, b"\x01"), texts]))) == cmd.TextBlock(
+        "merchant", ("MERCHANT COPY", "Total 1.00"), end_of_receipt=True
     )
+    untyped = Tlv(0x25, children=(Tlv(0x09, b"\x01"), Tlv(0x07, b"line")))
+    assert cmd.parse_text_block(encode_bmp(0x06, encode_tlv([untyped]))) == cmd.TextBlock("", ("line",))
     assert cmd.parse_print_line(b"\xffTHANK YOU") == "THANK YOU"
 
 
