@@ -45,10 +45,11 @@ class ZvtOptions(PaymentOptions):
     password: str = Field("000000", pattern=r"^\d{6}$")
     currency: str = Field("EUR", description="the terminal's currency (ISO 4217)")
     connect_timeout_s: float = Field(3.0, gt=0)
-    # Serial line: T1 wait for ACK/NAK after a frame; T2 longest pause inside a frame; repeats of a
-    # frame after a NAK or a missing ACK (the transport spec allows two).
-    t1_ack_s: float = Field(1.0, gt=0)
-    t2_char_s: float = Field(0.5, gt=0)
+    # Serial line, as the transport spec (PA00P016) names them: T1 the longest pause between two
+    # bytes of a frame (then NAK), T2 how long a sender waits for ACK/NAK (then it repeats); a frame
+    # is repeated at most ``retries`` times after a NAK or a missing ACK (the spec allows two).
+    t1_char_s: float = Field(0.2, gt=0)
+    t2_ack_s: float = Field(5.0, gt=0)
     retries: int = Field(2, ge=0, le=10)
     # T3: the terminal acknowledges a command; T4: longest silence inside a transaction.
     t3_command_ack_s: float = Field(5.0, gt=0)
@@ -107,7 +108,7 @@ class ZvtTerminal(PaymentTerminal):
         except (serial.SerialException, OSError) as exc:
             raise DeviceOfflineError(f"cannot open {o.device}: {exc}") from exc
         return FramedChannel(
-            SerialLink(port), ack_timeout=o.t1_ack_s, char_timeout=o.t2_char_s, retries=o.retries
+            SerialLink(port), ack_timeout=o.t2_ack_s, char_timeout=o.t1_char_s, retries=o.retries
         )
 
     @property

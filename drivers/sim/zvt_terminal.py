@@ -606,7 +606,7 @@ class TcpSimServer(SimServer):
 class PtySimServer(SimServer):
     """The simulator on the master side of a pty pair; the kiosk opens ``path`` as a serial port."""
 
-    def __init__(self, sim: ZvtTerminalSim, *, ack_timeout: float = 1.0, char_timeout: float = 0.5) -> None:
+    def __init__(self, sim: ZvtTerminalSim, *, ack_timeout: float = 5.0, char_timeout: float = 0.2) -> None:
         super().__init__(sim)
         self._master, self._slave = os.openpty()
         tty.setraw(self._slave)  # no echo, no line editing: a plain 8-bit line

@@ -183,14 +183,15 @@ class StreamChannel(Channel):
 class FramedChannel(Channel):
     """Serial: every APDU in a CRC frame; the receiver answers ACK, or NAK and the sender repeats.
 
-    ``ack_timeout`` is how long a sender waits for ACK/NAK, ``char_timeout`` how long a frame may
-    pause between bytes before it is dropped and NAKed. After a NAK or a missing ACK the sender
+    ``ack_timeout`` is how long a sender waits for ACK/NAK (the transport spec's T2, 5 s),
+    ``char_timeout`` how long a frame may pause between bytes before it is dropped and NAKed (T1,
+    200 ms). After a NAK or a missing ACK the sender
     repeats the frame up to ``retries`` times (the transport spec: twice), then both sides report
     a transmission error to the application.
     """
 
     def __init__(
-        self, link: ByteLink, *, ack_timeout: float = 1.0, char_timeout: float = 0.5, retries: int = 2
+        self, link: ByteLink, *, ack_timeout: float = 5.0, char_timeout: float = 0.2, retries: int = 2
     ) -> None:
         super().__init__(link)
         self.ack_timeout = ack_timeout
