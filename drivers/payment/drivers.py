@@ -10,7 +10,14 @@ from typing import Literal
 import serial
 from pydantic import Field, model_validator
 
-from drivers.base import DeviceError, DeviceFailureError, DeviceOfflineError, DeviceOptions, NoHardwareError
+from drivers.base import (
+    DeviceError,
+    DeviceFailureError,
+    DeviceOfflineError,
+    DeviceOptions,
+    DeviceTimeoutError,
+    NoHardwareError,
+)
 from drivers.money import Money
 from drivers.payment.messages import (
     READY_TERMINAL_STATUSES,
@@ -157,6 +164,12 @@ class ZvtTerminal(PaymentTerminal):
             return self._session().run(command, abortable=abortable)
         except DeviceOfflineError:
             self._terminal_close()  # reconnect next time
+            raise
+        except DeviceTimeoutError:
+            # Out of step with the terminal (T3 / T4 passed): on TCP the spec has the sender close
+            # the socket, so nothing late of this exchange is read as the answer to the next one.
+            if self.options.transport == "tcp":
+                self._terminal_close()
             raise
 
     def _query(self, command: cmd.Apdu) -> Exchange:

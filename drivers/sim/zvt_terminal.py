@@ -218,6 +218,8 @@ class ZvtTerminalSim:
                 self._dispatch(ch, msg)
             except _EcrGone:
                 log.info("sim: the kiosk stopped answering")
+                if not isinstance(ch, FramedChannel):
+                    return  # TCP: the spec has the side that timed out close the socket
 
     def _password_ok(self, msg: Apdu) -> bool:
         if msg.command in PASSWORD_FIRST or (msg.command == (0x05, 0x01) and msg.data):

@@ -3,7 +3,7 @@ tests/drivers/zvt_captures.py): every message it is sent is one a terminal sent.
 
 import pytest
 
-from drivers.base import DataEvent, DeviceEvent
+from drivers.base import DataEvent, DeviceEvent, DeviceTimeoutError
 from drivers.money import Money
 from drivers.payment.drivers import ZvtTerminal
 from drivers.payment.journal import EntryState
@@ -30,16 +30,15 @@ def start_steps(registration: str) -> list[Step]:
 def replay(tmp_path):
     made: list[tuple[ReplayTerminal, ZvtTerminal]] = []
 
-    def connect(steps: list[Step]) -> tuple[ReplayTerminal, ZvtTerminal, list[DeviceEvent]]:
+    def connect(
+        steps: list[Step], **options: object
+    ) -> tuple[ReplayTerminal, ZvtTerminal, list[DeviceEvent]]:
         peer = ReplayTerminal(steps)
+        options = {"t3_command_ack_s": 3.0, "t4_idle_s": 3.0} | options
         terminal = ZvtTerminal(
             "terminal",
             ZvtTerminal.Options(
-                transport="tcp",
-                port=peer.port,
-                journal_path=tmp_path / "payments.sqlite3",
-                t3_command_ack_s=3.0,
-                t4_idle_s=3.0,
+                transport="tcp", port=peer.port, journal_path=tmp_path / "payments.sqlite3", **options
             ),
         )
         events: list[DeviceEvent] = []
@@ -181,6 +180,22 @@ def test_sale_then_reversal_on_recorded_messages_of_one_terminal(replay):
     settled(peer)
 
 
+def test_a_command_left_unacknowledged_past_t3_closes_the_socket(replay):
+    peer, terminal, _ = replay(
+        [
+            *start_steps("feig_registration_completion"),
+            Step((0x05, 0x01), (), acknowledge=False),
+            Step((0x05, 0x01), (cap("feig_status_enquiry"),)),
+        ],
+        t3_command_ack_s=0.3,
+    )
+    with pytest.raises(DeviceTimeoutError):
+        terminal.status().result(10)
+    assert terminal.status().result(10).ready
+    assert peer.connections == 2  # the late answer of the first cannot be taken for the second's
+    settled(peer)
+
+
 def bad_card_field_sale() -> bytes:
     """The captured approved sale with BMP 22 holding non-decimal nibbles (everything else as sent)."""
     raw = cap("bezahl_sale")
@@ -208,4 +223,14 @@ def test_a_field_that_cannot_be_read_never_loses_an_approved_sale(replay):
     assert terminal.journal.get("sale-5").state is EntryState.RECORDED
     assert terminal.journal.get("sale-5").result.parse_issues == sale.parse_issues
     assert terminal.status().result(10).ready  # the link is in step: the next command works
+    settled(peer)
+
+
+def test_reconciliation_reads_a_last_transaction_with_an_unreadable_field(replay):
+    """What reconciliation asks the terminal (06 20) comes back with the same bad field: read."""
+    peer, terminal, _ = replay(start_steps("bezahl_registration_completion"))
+    peer.extend(Step((0x06, 0x20), (bad_card_field_sale(), cap("bezahl_merchant_receipt"), COMPLETION)))
+    last = terminal.last_transaction().result(10)
+    assert (last.outcome, last.trace_no, last.amount) == (Outcome.APPROVED, 22, Money(1, EUR))
+    assert last.parse_issues and last.masked_pan == "****"
     settled(peer)

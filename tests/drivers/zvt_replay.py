@@ -21,6 +21,7 @@ COMPLETION = b"\x06\x0f\x00"  # a completion without data (spec 3.2)
 class Step:
     command: tuple[int, int]
     replies: tuple[bytes, ...]
+    acknowledge: bool = True  # False: the terminal takes the command and never answers it
 
 
 @dataclass
@@ -29,6 +30,7 @@ class ReplayTerminal:
     commands: list[Apdu] = field(default_factory=list)
     acks: list[bytes] = field(default_factory=list)  # the driver's answer to each recorded message
     errors: list[str] = field(default_factory=list)
+    connections: int = 0
 
     def __post_init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -56,6 +58,7 @@ class ReplayTerminal:
                 conn, _ = self._listener.accept()
             except TimeoutError:
                 continue
+            self.connections += 1
             with conn:
                 conn.settimeout(0.1)
                 self._serve(conn)
@@ -87,6 +90,8 @@ class ReplayTerminal:
                 return
             step = self.steps.pop(0)
             self.commands.append(msg)
+            if not step.acknowledge:
+                continue
             conn.sendall(ACK)
             for reply in step.replies:
                 conn.sendall(reply)
