@@ -18,7 +18,7 @@ from drivers.payment.zvt.codec import (
     ZvtProtocolError,
     decode_apdu,
     decode_bcd,
-    decode_digits,
+    decode_card_number,
     encode_bcd,
     encode_bmp,
     encode_digits,
@@ -134,8 +134,11 @@ def test_bcd_and_llvar_golden():
     assert decode_bcd(bytes.fromhex("0978")) == 978
     assert encode_var(b"abc", 2) == b"\xf0\xf3abc"
     assert encode_var(b"x" * 123, 3)[:3] == b"\xf1\xf2\xf3"
-    assert decode_digits(bytes.fromhex("476173EEEEEE0119")) == "476173******0119"
-    assert decode_digits(encode_digits("123")) == "123"
+    assert decode_card_number(bytes.fromhex("476173EEEEEE0119")) == ("476173******0119", None)
+    assert decode_card_number(encode_digits("123")) == ("123", None)
+    assert decode_card_number(bytes.fromhex("4761D2412F")) == ("4761", None)  # D: EF_ID separator
+    digits, problem = decode_card_number(bytes.fromhex("47A1"))
+    assert digits == "47" and problem and "47A1" not in problem.upper()
     with pytest.raises(ZvtProtocolError):
         decode_bcd(b"\x1a")
     with pytest.raises(ValueError):

@@ -128,14 +128,6 @@ def encode_var(value: bytes, digits: Literal[2, 3]) -> bytes:
     return bytes(0xF0 | int(d) for d in str(len(value)).rjust(digits, "0")) + value
 
 
-def decode_digits(data: bytes) -> str:
-    """Digits packed two per byte with F as filler, as a card number is sent (E = masked digit)."""
-    digits, problem = decode_card_number(data)
-    if problem:
-        raise ZvtProtocolError(problem)
-    return digits
-
-
 def decode_card_number(data: bytes) -> tuple[str, str | None]:
     """BMP 22 (PAN / EF_ID): the digits ('*' for a masked E) and what was wrong, if anything.
 
@@ -157,7 +149,7 @@ def decode_card_number(data: bytes) -> tuple[str, str | None]:
 
 
 def encode_digits(text: str) -> bytes:
-    """Inverse of ``decode_digits``: '*' becomes E, an odd count is padded with F."""
+    """Inverse of ``decode_card_number``: '*' becomes E, an odd count is padded with F."""
     nibbles = text.replace("*", "E")
     if len(nibbles) % 2:
         nibbles += "F"
