@@ -105,6 +105,7 @@ TEST_CARDS = (
 
 # The spec names no code for a wrong password; 83 ("function not possible") is its general refusal.
 WRONG_PASSWORD = 0x83
+WRONG_CURRENCY = 0x6F  # registration in a currency the terminal does not charge in: 84 1E 6F <CC>
 # Result codes a book total (06 24) is refused with (ZVT spec, chapter Error-Messages).
 PREAUTH_ERROR = 0xB8  # no open pre-authorisation with that receipt number
 PREAUTH_AMOUNT = 0xB7  # more than the pre-authorised amount
@@ -235,8 +236,11 @@ class ZvtTerminalSim:
         if kind in MONEY_COMMANDS:
             self._transaction(ch, msg)
         elif kind == (0x06, 0x00):
-            ch.send(ACK)
             cc = cmd.currency_bcd(self.currency)
+            if len(msg.data) >= 6 and msg.data[4:6] != cc:  # registration in another currency
+                ch.send(Apdu(0x84, 0x1E, bytes([WRONG_CURRENCY]) + cc))
+                return
+            ch.send(ACK)
             self._send(
                 ch, Apdu(0x06, 0x0F, encode_bmp(0x19, b"\x00") + encode_bmp(0x29, tid) + encode_bmp(0x49, cc))
             )

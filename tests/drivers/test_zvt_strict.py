@@ -60,6 +60,16 @@ def test_wrong_registration_password_is_refused(tmp_path):
         rig.close()
 
 
+def test_registration_in_another_currency_is_refused_with_the_currency_error(tmp_path):
+    rig = make_rig("tcp", tmp_path, start=False)
+    rig.sim.currency = "IDR"  # the terminal charges in rupiah, the kiosk registers in euro
+    try:
+        with pytest.raises(DeviceFailureError, match="registration refused: wrong currency"):
+            rig.terminal.start().result(10)
+    finally:
+        rig.close()
+
+
 def test_password_commands_with_the_configured_password_run(tmp_path):
     rig = make_rig("tcp", tmp_path, start=False, password="123456")
     rig.terminal = type(rig.terminal)(

@@ -69,7 +69,8 @@ class ZvtSession:
         self.channel.send(command)
         reply = self._receive(self.ack_timeout, "acknowledge the command")
         if reply.cls == 0x84 and reply.instr != 0x00:
-            return Exchange(refused=reply.instr)
+            # 84 1E <error> [...]: a refusal whose error code follows (registration: 6F, wrong currency).
+            return Exchange(refused=reply.data[0] if reply.instr == 0x1E and reply.data else reply.instr)
         if reply.command not in cmd.POSITIVE_ACKS:
             raise ZvtProtocolError(f"expected an acknowledgement, got {reply!r}")
         return self._serve(abortable) if until_done else Exchange()
