@@ -113,6 +113,7 @@ SW_VERSION = "SAMBUT-SIM-1.0"
 # Commands whose data starts with the 3-byte BCD password.
 PASSWORD_FIRST = {(0x06, 0x00), (0x06, 0x20), (0x06, 0x30), (0x06, 0x31), (0x06, 0x50), (0x06, 0x70)}
 MONEY_COMMANDS = {(0x06, 0x01), (0x06, 0x22), (0x06, 0x24), (0x06, 0x30), (0x06, 0x31)}
+_MONEY_HEADS = {bytes(c) for c in MONEY_COMMANDS}  # their first two bytes on the wire
 
 
 class _Drop(Exception):
@@ -188,7 +189,7 @@ class ZvtTerminalSim:
 
     def _refuse_frame(self, payload: bytes) -> bool:
         """Serial line fault: NAK a money command's frame as often as a scripted nak:N says."""
-        if payload[:2] not in {bytes(c) for c in MONEY_COMMANDS}:
+        if payload[:2] not in _MONEY_HEADS:
             return False
         with self._lock:
             if not self._script or self._script[0].outcome != "nak":
