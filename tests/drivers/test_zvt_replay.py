@@ -3,7 +3,7 @@ tests/drivers/zvt_captures.py): every message it is sent is one a terminal sent.
 
 import pytest
 
-from drivers.base import DataEvent, DeviceEvent, DeviceTimeoutError
+from drivers.base import DataEvent, DeviceEvent, DeviceTimeoutError, Health
 from drivers.money import Money
 from drivers.payment.drivers import ZvtTerminal
 from drivers.payment.journal import EntryState
@@ -177,6 +177,15 @@ def test_sale_then_reversal_on_recorded_messages_of_one_terminal(replay):
         Money(100, EUR),  # as the terminal reported it
     )
     assert reversal.masked_pan == sale.masked_pan
+    settled(peer)
+
+
+def test_a_status_enquiry_answered_without_a_status_byte_is_unknown_not_faulty(replay):
+    peer, terminal, _ = replay(
+        [*start_steps("feig_registration_completion"), Step((0x05, 0x01), (cap("feig_completion"),))]
+    )
+    report = terminal.check_health().result(10)
+    assert (report.health, report.reason) == (Health.UNKNOWN, "terminal status not reported")
     settled(peer)
 
 
