@@ -112,6 +112,8 @@ def simulator_commands(settings: KioskSettings) -> dict[str, tuple[list[str], st
                 str(port),
                 "--currency",
                 str(opts.get("currency", "IDR")),
+                "--password",
+                str(opts.get("password", "000000")),
                 "--state",
                 state,
             ]

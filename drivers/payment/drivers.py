@@ -10,9 +10,21 @@ from typing import Literal
 import serial
 from pydantic import Field, model_validator
 
-from drivers.base import DeviceError, DeviceFailureError, DeviceOfflineError, DeviceOptions, NoHardwareError
+from drivers.base import (
+    DeviceError,
+    DeviceFailureError,
+    DeviceOfflineError,
+    DeviceOptions,
+    DeviceTimeoutError,
+    NoHardwareError,
+)
 from drivers.money import Money
-from drivers.payment.messages import display_text, result_meaning
+from drivers.payment.messages import (
+    READY_TERMINAL_STATUSES,
+    display_text,
+    result_meaning,
+    terminal_status_meaning,
+)
 from drivers.payment.model import (
     DisplayText,
     Operation,
@@ -40,10 +52,12 @@ class ZvtOptions(PaymentOptions):
     password: str = Field("000000", pattern=r"^\d{6}$")
     currency: str = Field("EUR", description="the terminal's currency (ISO 4217)")
     connect_timeout_s: float = Field(3.0, gt=0)
-    # Serial line: T1 wait for ACK/NAK after a frame; T2 longest pause inside a frame; retries.
-    t1_ack_s: float = Field(1.0, gt=0)
-    t2_char_s: float = Field(0.5, gt=0)
-    retries: int = Field(3, ge=0, le=10)
+    # Serial line, as the transport spec (PA00P016) names them: T1 the longest pause between two
+    # bytes of a frame (then NAK), T2 how long a sender waits for ACK/NAK (then it repeats); a frame
+    # is repeated at most ``retries`` times after a NAK or a missing ACK (the spec allows two).
+    t1_char_s: float = Field(0.2, gt=0)
+    t2_ack_s: float = Field(5.0, gt=0)
+    retries: int = Field(2, ge=0, le=10)
     # T3: the terminal acknowledges a command; T4: longest silence inside a transaction.
     t3_command_ack_s: float = Field(5.0, gt=0)
     t4_idle_s: float = Field(180.0, gt=0)
@@ -101,7 +115,7 @@ class ZvtTerminal(PaymentTerminal):
         except (serial.SerialException, OSError) as exc:
             raise DeviceOfflineError(f"cannot open {o.device}: {exc}") from exc
         return FramedChannel(
-            SerialLink(port), ack_timeout=o.t1_ack_s, char_timeout=o.t2_char_s, retries=o.retries
+            SerialLink(port), ack_timeout=o.t2_ack_s, char_timeout=o.t1_char_s, retries=o.retries
         )
 
     @property
@@ -150,6 +164,12 @@ class ZvtTerminal(PaymentTerminal):
             return self._session().run(command, abortable=abortable)
         except DeviceOfflineError:
             self._terminal_close()  # reconnect next time
+            raise
+        except DeviceTimeoutError:
+            # Out of step with the terminal (T3 / T4 passed): on TCP the spec has the sender close
+            # the socket, so nothing late of this exchange is read as the answer to the next one.
+            if self.options.transport == "tcp":
+                self._terminal_close()
             raise
 
     def _query(self, command: cmd.Apdu) -> Exchange:
@@ -209,6 +229,8 @@ class ZvtTerminal(PaymentTerminal):
             code = None
         if st is not None and st.amount_minor is not None:
             amount = Money(st.amount_minor, st.currency or amount.currency)
+        if ex.parse_issues:
+            log.warning("%s: %s answer read in part: %s", self.name, operation, "; ".join(ex.parse_issues))
         return PaymentResult(
             outcome=_outcome(code),
             operation=operation,
@@ -221,6 +243,7 @@ class ZvtTerminal(PaymentTerminal):
             trace_no=st.trace_no if st else None,
             receipt_no=st.receipt_no if st else None,
             terminal_id=st.terminal_id if st else "",
+            parse_issues=tuple(ex.parse_issues),
         )
 
     def _terminal_validate(self, request: PaymentRequest) -> None:
@@ -241,13 +264,21 @@ class ZvtTerminal(PaymentTerminal):
         return self._result(Operation.SALE, Money(0, self.options.currency), ex)
 
     def _terminal_status(self) -> TerminalStatus:
+        """Status enquiry: the terminal answers with its status byte in the completion (06 0F)."""
         ex = self._query(cmd.status_enquiry(self.options.password))
-        code = ex.status.result_code if ex.status else ex.refused
+        tid = ex.status.terminal_id if ex.status else ""
+        if ex.refused is not None or ex.abort_code is not None:
+            code = ex.refused if ex.refused is not None else ex.abort_code
+            return TerminalStatus(False, code, result_meaning(code), tid)
+        state = cmd.parse_status_completion(ex.completion)
+        if state.parse_issues:
+            log.warning("%s: status enquiry read in part: %s", self.name, "; ".join(state.parse_issues))
         return TerminalStatus(
-            ready=code == 0x00,
-            code=code,
-            meaning="ready" if code == 0x00 else result_meaning(code),
-            terminal_id=ex.status.terminal_id if ex.status else "",
+            ready=state.status_code in READY_TERMINAL_STATUSES,
+            code=state.status_code,
+            meaning=terminal_status_meaning(state.status_code),
+            terminal_id=state.terminal_id or tid,
+            software_version=state.software_version,
         )
 
     def _terminal_diagnosis(self) -> TerminalStatus:

@@ -86,6 +86,42 @@ def result_meaning(code: int | None) -> str:
     return f"result code {code:02X}"
 
 
+# Terminal status codes (completion of the status enquiry 05 01), ZVT spec chapter "Terminal Status
+# Codes": 00 is ready, and so are "card inserted" and "card not completely removed", whose recovery
+# action the spec gives as "PT ready"; every other code is a locked condition.
+TERMINAL_STATUS_MEANINGS: dict[int, str] = {
+    0x00: "ready",
+    0x51: "initialisation required",
+    0x62: "date/time incorrect",
+    0x9C: "please wait (e.g. software update still running)",
+    0x9D: "partial issue of goods",
+    0xB1: "memory full",
+    0xB2: "merchant journal full",
+    0xBF: "voltage supply too low",
+    0xC0: "card locking mechanism defective",
+    0xC1: "merchant card locked",
+    0xC2: "diagnosis required",
+    0xC4: "card profile invalid, new card profiles must be loaded",
+    0xCC: "printer not ready",
+    0xDC: "ready, card inserted",
+    0xDF: "out of order",
+    0xE0: "remote maintenance activated",
+    0xE1: "ready, card not completely removed",
+    0xE2: "card reader does not answer / card reader defective",
+    0xE3: "shutter closed",
+    0xE4: "terminal activation required",
+    0xF0: "reconciliation (end of day) required",
+    0xF6: "OPT data not available (OPT personalisation required)",
+}
+READY_TERMINAL_STATUSES = frozenset({0x00, 0xDC, 0xE1})
+
+
+def terminal_status_meaning(code: int | None) -> str:
+    if code is None:
+        return "terminal status not reported"
+    return TERMINAL_STATUS_MEANINGS.get(code, f"terminal status {code:02X}")
+
+
 class GuestMessage(enum.StrEnum):
     APPROVED = "approved"
     DECLINED = "declined"

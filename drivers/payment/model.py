@@ -57,10 +57,13 @@ class PaymentResult:
     timestamp: datetime = field(default_factory=lambda: datetime.now(UTC))
     reference: str = ""
     idempotency_key: str = ""
+    # Fields of the terminal's answer that could not be read (named, never their content).
+    parse_issues: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Masked here, once, so no path can build a result that carries a full card number.
         object.__setattr__(self, "masked_pan", mask_pan(self.masked_pan))
+        object.__setattr__(self, "parse_issues", tuple(self.parse_issues))
 
     @property
     def approved(self) -> bool:
@@ -113,6 +116,7 @@ class TerminalStatus:
     code: int | None
     meaning: str
     terminal_id: str = ""
+    software_version: str = ""
 
 
 # --- events delivered (as DataEvent.data) while a transaction runs ------------------------------

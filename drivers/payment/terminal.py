@@ -319,6 +319,8 @@ class PaymentTerminal(Device):
         status = self._terminal_status()
         if status.ready:
             return HealthReport.ok(terminal_id=status.terminal_id)
+        if status.code is None:  # the terminal answered without saying how it is
+            return HealthReport.unknown(status.meaning, terminal_id=status.terminal_id)
         return HealthReport.faulty(status.meaning, code=status.code, terminal_id=status.terminal_id)
 
     # -- hooks for drivers -------------------------------------------------------------------

@@ -24,13 +24,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="",
         help="comma-separated outcomes for the next transactions, e.g. 'decline:05,abort,drop'; "
         "then every transaction is approved. Outcomes: approve, decline[:CODE], abort, "
-        "card_removed[:CODE], pin_wait[:SECONDS], timeout, nak[:CODE], bad_crc, drop "
+        "card_removed[:CODE], pin_wait[:SECONDS], timeout, nak[:TIMES], bad_crc, drop "
         "(CODE: a ZVT result code in hex, e.g. 05)",
     )
     p.add_argument("--step", type=float, default=0.3, help="seconds per terminal step (card, PIN, host)")
     p.add_argument("--currency", default="EUR")
     p.add_argument("--leak-card-data", action="store_true", help="send full card numbers and track data")
     p.add_argument("--text-blocks", action="store_true", help="send receipts as 06 D3 text blocks")
+    p.add_argument("--password", default="000000", help="the terminal password commands must carry")
+    p.add_argument(
+        "--terminal-status",
+        type=lambda text: int(text, 16),
+        default=0x00,
+        help="status byte a status enquiry reports, hex (00 ready, 51 initialisation required, …)",
+    )
     p.set_defaults(func=_run)
 
 
@@ -46,6 +53,8 @@ def _run(args: argparse.Namespace) -> int:
         currency=args.currency,
         leak_card_data=args.leak_card_data,
         text_blocks=args.text_blocks,
+        password=args.password,
+        terminal_status=args.terminal_status,
     )
     if args.script:
         sim.script(*args.script.split(","))

@@ -1,5 +1,10 @@
 """A ZVT card terminal that speaks the real bytes, on TCP or on a pty pair, with scripted outcomes.
 
+It is as strict as a terminal: the password of every command that carries one is checked, a book
+total needs an open pre-authorisation of at least its amount, reversals and book totals report
+the card of the transaction they act on, and a scripted line NAK hits the transaction's command
+frame, which the kiosk repeats as the transport spec allows.
+
 It keeps its state (trace and receipt counters, the last transaction, a ledger of what it did)
 in a JSON file written atomically *before* it reports a result, as a real terminal commits
 before it answers; a restarted simulator therefore still reports its last transaction.
@@ -39,6 +44,7 @@ from drivers.payment.zvt.codec import (
     encode_bmp,
     encode_digits,
     encode_tlv,
+    encode_var,
     parse_bmps,
 )
 
@@ -51,7 +57,7 @@ OUTCOMES = (
     "card_removed",  # card pulled out while it is read
     "pin_wait",  # long PIN entry (pin_wait:SECONDS), then approved
     "timeout",  # the terminal goes silent mid-transaction and forgets it (nothing charged)
-    "nak",  # serial: the command frame is NAKed once; TCP: the command is refused (84 A0)
+    "nak",  # serial: the command frame is NAKed (nak:N times, default once); TCP: refused (84 A0)
     "bad_crc",  # serial: the status information goes out once with a bad CRC; TCP: approve
     "drop",  # approved, then the connection drops before the result is sent
 )
@@ -69,8 +75,10 @@ class Scenario:
         name, _, arg = text.strip().partition(":")
         if name not in OUTCOMES:
             raise ValueError(f"unknown outcome {name!r} (known: {', '.join(OUTCOMES)})")
-        if name in ("decline", "card_removed", "nak") and arg:
+        if name in ("decline", "card_removed") and arg:
             return cls(name, code=int(arg, 16))
+        if name == "nak":
+            return cls(name, code=int(arg or 1))  # how many times the command frame is NAKed
         if name == "pin_wait":
             return cls(name, seconds=float(arg or 3))
         return cls(name)
@@ -93,6 +101,19 @@ TEST_CARDS = (
     TestCard("VISA", 10, "4111111111111111", "2812"),
     TestCard("MasterCard", 6, "5555555555554444", "2907"),
 )
+
+
+# The spec names no code for a wrong password; 83 ("function not possible") is its general refusal.
+WRONG_PASSWORD = 0x83
+WRONG_CURRENCY = 0x6F  # registration in a currency the terminal does not charge in: 84 1E 6F <CC>
+# Result codes a book total (06 24) is refused with (ZVT spec, chapter Error-Messages).
+PREAUTH_ERROR = 0xB8  # no open pre-authorisation with that receipt number
+PREAUTH_AMOUNT = 0xB7  # more than the pre-authorised amount
+SW_VERSION = "SAMBUT-SIM-1.0"
+# Commands whose data starts with the 3-byte BCD password.
+PASSWORD_FIRST = {(0x06, 0x00), (0x06, 0x20), (0x06, 0x30), (0x06, 0x31), (0x06, 0x50), (0x06, 0x70)}
+MONEY_COMMANDS = {(0x06, 0x01), (0x06, 0x22), (0x06, 0x24), (0x06, 0x30), (0x06, 0x31)}
+_MONEY_HEADS = {bytes(c) for c in MONEY_COMMANDS}  # their first two bytes on the wire
 
 
 class _Drop(Exception):
@@ -140,8 +161,12 @@ class ZvtTerminalSim:
         leak_card_data: bool = False,
         text_blocks: bool = False,
         ecr_ack_timeout_s: float = 5.0,
+        password: str = "000000",
+        terminal_status: int = 0x00,
     ) -> None:
         self.state = SimState(Path(state_path))
+        self.password = cmd.password_bcd(password)
+        self.terminal_status = terminal_status  # what a status enquiry reports (00: ready)
         self.step_s = step_s
         self.terminal_id = terminal_id
         self.currency = currency
@@ -162,12 +187,17 @@ class ZvtTerminalSim:
         with self._lock:
             self._script.extend(s if isinstance(s, Scenario) else Scenario.parse(s) for s in scenarios)
 
-    def _arm_line_nak(self, ch: FramedChannel) -> None:
-        # A serial NAK happens below the APDU: refuse the next command frame once, then approve.
+    def _refuse_frame(self, payload: bytes) -> bool:
+        """Serial line fault: NAK a money command's frame as often as a scripted nak:N says."""
+        if payload[:2] not in _MONEY_HEADS:
+            return False
         with self._lock:
-            if self._script and self._script[0].outcome == "nak":
-                self._script[0] = Scenario()
-                ch.nak_incoming = 1
+            if not self._script or self._script[0].outcome != "nak":
+                return False
+            left = (self._script[0].code or 1) - 1
+            # After the last NAK the transaction itself runs normally.
+            self._script[0] = Scenario("nak", code=left) if left else Scenario()
+            return True
 
     def _next(self) -> Scenario:
         with self._lock:
@@ -177,9 +207,9 @@ class ZvtTerminalSim:
 
     def serve(self, ch: Channel, running: Callable[[], bool]) -> None:
         """Answer commands while ``running()`` or until the link closes; _Drop on a scripted drop."""
+        if isinstance(ch, FramedChannel):
+            ch.refuse_frame = self._refuse_frame
         while running():
-            if isinstance(ch, FramedChannel):
-                self._arm_line_nak(ch)
             try:
                 msg = ch.receive(0.05)
             except ZvtProtocolError:
@@ -190,23 +220,34 @@ class ZvtTerminalSim:
                 self._dispatch(ch, msg)
             except _EcrGone:
                 log.info("sim: the kiosk stopped answering")
+                if not isinstance(ch, FramedChannel):
+                    return  # TCP: the spec has the side that timed out close the socket
+
+    def _password_ok(self, msg: Apdu) -> bool:
+        if msg.command in PASSWORD_FIRST or (msg.command == (0x05, 0x01) and msg.data):
+            return msg.data[:3] == self.password
+        return True
 
     def _dispatch(self, ch: Channel, msg: Apdu) -> None:
         kind = msg.command
-        if kind in ((0x06, 0x01), (0x06, 0x22), (0x06, 0x24), (0x06, 0x30), (0x06, 0x31)):
+        if not self._password_ok(msg):
+            ch.send(cmd.negative_ack(WRONG_PASSWORD))
+            return
+        tid = encode_bcd(int(self.terminal_id), 4)
+        if kind in MONEY_COMMANDS:
             self._transaction(ch, msg)
         elif kind == (0x06, 0x00):
-            ch.send(ACK)
-            tid = encode_bcd(int(self.terminal_id), 4)
             cc = cmd.currency_bcd(self.currency)
+            if len(msg.data) >= 6 and msg.data[4:6] != cc:  # registration in another currency
+                ch.send(Apdu(0x84, 0x1E, bytes([WRONG_CURRENCY]) + cc))
+                return
+            ch.send(ACK)
             self._send(
                 ch, Apdu(0x06, 0x0F, encode_bmp(0x19, b"\x00") + encode_bmp(0x29, tid) + encode_bmp(0x49, cc))
             )
         elif kind == (0x05, 0x01):
             ch.send(ACK)
-            tid = encode_bcd(int(self.terminal_id), 4)
-            self._send(ch, Apdu(0x04, 0x0F, encode_bmp(0x27, b"\x00") + encode_bmp(0x29, tid)))
-            self._send(ch, Apdu(0x06, 0x0F))
+            self._send(ch, Apdu(0x06, 0x0F, self._status_completion(msg.data)))
         elif kind == (0x06, 0x20):
             ch.send(ACK)
             last = self.state.last
@@ -220,7 +261,6 @@ class ZvtTerminalSim:
             ch.send(ACK)
             self._display(ch, 0x04)  # waiting for the host
             self._pause(ch, self.step_s)
-            tid = encode_bcd(int(self.terminal_id), 4)
             self._send(ch, Apdu(0x04, 0x0F, encode_bmp(0x27, b"\x00") + encode_bmp(0x29, tid)))
             self._send(ch, Apdu(0x06, 0x0F))
         elif kind in ((0x06, 0x02), (0x06, 0xB0), (0x80, 0x00)):
@@ -228,6 +268,19 @@ class ZvtTerminalSim:
                 ch.send(ACK)
         else:
             ch.send(cmd.negative_ack(0x83))
+
+    def _status_completion(self, request: bytes) -> bytes:
+        """[<SW version LLLVAR>] <terminal status> [06 TLV], as a terminal ends a status enquiry.
+
+        The service byte (03 xx after the password) may ask for no software version (bit 1) and
+        for the TLV container with the terminal identifier (bit 2, tag 1F44).
+        """
+        service = request[4] if len(request) >= 5 and request[3] == 0x03 else 0
+        version = b"" if service & 0x02 else encode_var(SW_VERSION.encode(), 3)
+        tlv = b""
+        if service & 0x04:
+            tlv = encode_bmp(0x06, encode_tlv([Tlv(0x1F44, encode_bcd(int(self.terminal_id), 4))]))
+        return version + bytes([self.terminal_status]) + tlv
 
     # -- talking to the kiosk ----------------------------------------------------------------
 
@@ -272,15 +325,22 @@ class ZvtTerminalSim:
             ch.send(cmd.negative_ack(0x9A))
             return
         if scenario.outcome == "nak" and not isinstance(ch, FramedChannel):
-            ch.send(cmd.negative_ack(scenario.code or 0xA0))
+            ch.send(cmd.negative_ack(0xA0))  # TCP has no line NAK: receiver not ready
             return
         amount, original = self._amount_of(op, fields)
         if amount is None:
             ch.send(cmd.negative_ack(0xB5 if op == "reversal" else 0x83))
             return
+        if op == "capture":
+            refusal = self._book_total_refusal(fields, amount, original)
+            if refusal is not None:  # the turnover records are searched after the command is taken
+                ch.send(ACK)
+                self._send(ch, Apdu(0x06, 0x1E, bytes([refusal])))
+                return
         ch.send(ACK)
         self._abort = False
-        card = TEST_CARDS[self.state.trace % len(TEST_CARDS)]
+        # A reversal or a book total acts on a card payment already made: it reports that card.
+        card = TEST_CARDS[original["card"] if original else self.state.trace % len(TEST_CARDS)]
         self._display(ch, 0x0A)  # insert card
         self._pause(ch, self.step_s)
         if scenario.outcome == "timeout":
@@ -318,15 +378,39 @@ class ZvtTerminalSim:
             self._send(ch, Apdu(0x06, 0x1E, bytes([code])))
 
     def _amount_of(self, op: str, fields: dict[int, bytes]) -> tuple[int | None, dict[str, Any] | None]:
-        if op == "reversal":
-            receipt = decode_bcd(fields.get(0x87, b""))
-            for entry in reversed(self.state.ledger):
-                if entry["receipt"] == receipt and entry["result"] == 0 and not entry.get("reversed"):
-                    return entry["amount"], entry
-            return None, None
+        if op in ("reversal", "capture"):
+            original = self._find(fields.get(0x87, b""), "preauth" if op == "capture" else None)
+            if op == "reversal":
+                return (original["amount"], original) if original else (None, None)
+            return (decode_bcd(fields[0x04]) if 0x04 in fields else None), original
         if 0x04 not in fields:
             return None, None
         return decode_bcd(fields[0x04]), None
+
+    def _find(self, receipt_bcd: bytes, op: str | None) -> dict[str, Any] | None:
+        """The approved, not yet reversed or booked transaction with that receipt number."""
+        try:
+            receipt = decode_bcd(receipt_bcd)
+        except ZvtProtocolError:
+            return None
+        for entry in reversed(self.state.ledger):
+            if entry["receipt"] == receipt and entry["op"] in ("sale", "preauth", "capture", "refund"):
+                usable = entry["result"] == 0 and not entry.get("reversed") and not entry.get("booked")
+                return entry if usable and op in (None, entry["op"]) else None
+        return None
+
+    def _book_total_refusal(
+        self, fields: dict[int, bytes], amount: int, preauth: dict[str, Any] | None
+    ) -> int | None:
+        """Why a book total cannot run: no open pre-authorisation (never issued, a sale's receipt,
+        booked already, or another trace number), or more than it holds."""
+        if preauth is None:
+            return PREAUTH_ERROR
+        if 0x0B in fields and fields[0x0B] != encode_bcd(preauth["trace"], 3):
+            return PREAUTH_ERROR
+        if amount > preauth["amount"]:
+            return PREAUTH_AMOUNT
+        return None
 
     def _authorise(
         self, op: str, amount: int, code: int, card: TestCard, original: dict[str, Any] | None
@@ -346,7 +430,7 @@ class ZvtTerminalSim:
             "time": datetime.now(UTC).isoformat(),
         }
         if original is not None and code == 0:
-            original["reversed"] = True
+            original["booked" if op == "capture" else "reversed"] = True
         if code == 0 and op in ("sale", "capture"):
             state.batch_total += amount
         elif code == 0 and op in ("reversal", "refund"):
@@ -399,8 +483,9 @@ class ZvtTerminalSim:
     def _print(self, ch: Channel, record: dict[str, Any], copy: bool) -> None:
         lines = self._receipt_lines(record, copy)
         if self.text_blocks:
-            block = Tlv(0x25, children=(Tlv(0x09, b"\x02"), *(Tlv(0x07, line.encode()) for line in lines)))
-            self._send(ch, Apdu(0x06, 0xD3, encode_bmp(0x06, encode_tlv([block]))))
+            # Receipt type in 1F07 (02: customer); attribute 09 FF after the last line ends it.
+            texts = Tlv(0x25, children=(*(Tlv(0x07, line.encode()) for line in lines), Tlv(0x09, b"\xff")))
+            self._send(ch, Apdu(0x06, 0xD3, encode_bmp(0x06, encode_tlv([Tlv(0x1F07, b"\x02"), texts]))))
             return
         for i, line in enumerate(lines):
             attribute = 0xFF if i == len(lines) - 1 else 0x00  # FF: last line of the receipt
@@ -464,6 +549,8 @@ class SimServer:
             text_blocks=old.text_blocks,
             ecr_ack_timeout_s=old.ecr_ack_timeout_s,
         )
+        self.sim.password = old.password
+        self.sim.terminal_status = old.terminal_status
         self.sim.on_send = old.on_send
         self._interrupt.set()
         self._on_restart()
@@ -526,7 +613,7 @@ class TcpSimServer(SimServer):
 class PtySimServer(SimServer):
     """The simulator on the master side of a pty pair; the kiosk opens ``path`` as a serial port."""
 
-    def __init__(self, sim: ZvtTerminalSim, *, ack_timeout: float = 1.0, char_timeout: float = 0.5) -> None:
+    def __init__(self, sim: ZvtTerminalSim, *, ack_timeout: float = 5.0, char_timeout: float = 0.2) -> None:
         super().__init__(sim)
         self._master, self._slave = os.openpty()
         tty.setraw(self._slave)  # no echo, no line editing: a plain 8-bit line

@@ -158,7 +158,11 @@ def run_device_test(
         if not status.ready:
             return DeviceTestResult(False, f"terminal not ready: {status.meaning}", {"code": status.code})
         line = device.diagnosis().result(timeout=timeout_s)
-        detail = {"terminal_id": status.terminal_id, "diagnosis": line.meaning}
+        detail = {
+            "terminal_id": status.terminal_id,
+            "software": status.software_version,
+            "diagnosis": line.meaning,
+        }
         return DeviceTestResult(line.ready, f"terminal {status.terminal_id} ready, {line.meaning}", detail)
     if device.kind == "badge":
         read = _wait_for(device, BadgeRead, timeout_s, on_started)

@@ -58,7 +58,7 @@ def make_rig(
         options |= {"transport": "tcp", "port": server.port}
     else:
         server = PtySimServer(sim, ack_timeout=0.3)
-        options |= {"transport": "serial", "device": server.path, "t1_ack_s": 0.3, "t2_char_s": 0.3}
+        options |= {"transport": "serial", "device": server.path, "t1_char_s": 0.3, "t2_ack_s": 0.3}
     server.start()
     rig = Rig(server, ZvtTerminal("terminal", ZvtTerminal.Options(**options)))
     rig.terminal.subscribe(rig.on_event)

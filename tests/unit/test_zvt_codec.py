@@ -18,7 +18,7 @@ from drivers.payment.zvt.codec import (
     ZvtProtocolError,
     decode_apdu,
     decode_bcd,
-    decode_digits,
+    decode_card_number,
     encode_bcd,
     encode_bmp,
     encode_digits,
@@ -134,8 +134,11 @@ def test_bcd_and_llvar_golden():
     assert decode_bcd(bytes.fromhex("0978")) == 978
     assert encode_var(b"abc", 2) == b"\xf0\xf3abc"
     assert encode_var(b"x" * 123, 3)[:3] == b"\xf1\xf2\xf3"
-    assert decode_digits(bytes.fromhex("476173EEEEEE0119")) == "476173******0119"
-    assert decode_digits(encode_digits("123")) == "123"
+    assert decode_card_number(bytes.fromhex("476173EEEEEE0119")) == ("476173******0119", None)
+    assert decode_card_number(encode_digits("123")) == ("123", None)
+    assert decode_card_number(bytes.fromhex("4761D2412F")) == ("4761", None)  # D: EF_ID separator
+    digits, problem = decode_card_number(bytes.fromhex("47A1"))
+    assert digits == "47" and problem and "47A1" not in problem.upper()
     with pytest.raises(ZvtProtocolError):
         decode_bcd(b"\x1a")
     with pytest.raises(ValueError):
@@ -237,13 +240,15 @@ def test_intermediate_status_with_display_lines_and_text_block():
         0x0A, ("Karte einstecken", "Insert card")
     )
     assert cmd.parse_intermediate_status(b"\x0b") == cmd.IntermediateStatus(0x0B)
-    block = Tlv(
-        0x25, children=(Tlv(0x09, b"\x01"), Tlv(0x07, b"MERCHANT COPY"), Tlv(0x07, b"Total 1.00\x00"))
+    # The receipt type is tag 1F07 beside the print texts; 09 inside them is a print attribute.
+    texts = Tlv(
+        0x25, children=(Tlv(0x07, b"MERCHANT COPY"), Tlv(0x07, b"Total 1.00\x00"), Tlv(0x09, b"\xff"))
     )
-    assert cmd.parse_text_block(encode_bmp(0x06, encode_tlv([block]))) == (
-        "merchant",
-        ["MERCHANT COPY", "Total 1.00"],
+    assert cmd.parse_text_block(encode_bmp(0x06, encode_tlv([Tlv(0x1F07, b"\x01"), texts]))) == cmd.TextBlock(
+        "merchant", ("MERCHANT COPY", "Total 1.00"), end_of_receipt=True
     )
+    untyped = Tlv(0x25, children=(Tlv(0x09, b"\x01"), Tlv(0x07, b"line")))
+    assert cmd.parse_text_block(encode_bmp(0x06, encode_tlv([untyped]))) == cmd.TextBlock("", ("line",))
     assert cmd.parse_print_line(b"\xffTHANK YOU") == "THANK YOU"
 
 

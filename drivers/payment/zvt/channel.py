@@ -12,6 +12,7 @@ import socket
 import time
 from abc import ABC, abstractmethod
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
 
 import serial
@@ -182,19 +183,22 @@ class StreamChannel(Channel):
 class FramedChannel(Channel):
     """Serial: every APDU in a CRC frame; the receiver answers ACK, or NAK and the sender repeats.
 
-    ``ack_timeout`` is how long a sender waits for ACK/NAK (T1), ``char_timeout`` how long a frame
-    may pause between bytes before it is dropped and NAKed (T2).
+    ``ack_timeout`` is how long a sender waits for ACK/NAK (the transport spec's T2, 5 s),
+    ``char_timeout`` how long a frame may pause between bytes before it is dropped and NAKed (T1,
+    200 ms). After a NAK or a missing ACK the sender
+    repeats the frame up to ``retries`` times (the transport spec: twice), then both sides report
+    a transmission error to the application.
     """
 
     def __init__(
-        self, link: ByteLink, *, ack_timeout: float = 1.0, char_timeout: float = 0.5, retries: int = 3
+        self, link: ByteLink, *, ack_timeout: float = 5.0, char_timeout: float = 0.2, retries: int = 2
     ) -> None:
         super().__init__(link)
         self.ack_timeout = ack_timeout
         self.char_timeout = char_timeout
         self.retries = retries
-        # Fault injection for the simulator: NAK the next good frames / corrupt the next CRCs.
-        self.nak_incoming = 0
+        # Fault injection for the simulator: NAK good frames it picks / corrupt the next CRCs.
+        self.refuse_frame: Callable[[bytes], bool] | None = None
         self.corrupt_outgoing = 0
         self._decoder = FrameDecoder()
         self._signals: deque[Signal] = deque()
@@ -222,8 +226,7 @@ class FramedChannel(Channel):
                 self._on_frame(item)
 
     def _on_frame(self, frame: Frame) -> None:
-        if frame.crc_ok and self.nak_incoming > 0:
-            self.nak_incoming -= 1
+        if frame.crc_ok and self.refuse_frame is not None and self.refuse_frame(frame.payload):
             self._write(bytes([NAK_BYTE]))
         elif frame.crc_ok:
             self._write(bytes([ACK_BYTE]))

@@ -1,7 +1,9 @@
 """ZVT data: APDUs, BCD numbers, LLVAR/LLLVAR fields, BMPs and the TLV container.
 
 Every parser takes untrusted bytes from a terminal (or a fuzzer) and either returns a value or
-raises ``ZvtProtocolError``; nothing else escapes, and no input makes them loop.
+raises ``ZvtProtocolError``; nothing else escapes, and no input makes them loop. The container
+parsers (``parse_bmps``, ``parse_tlv``) can instead be given an ``issues`` list: then they note the
+problem there and return what they read before it, so one bad field never loses the others.
 """
 
 from __future__ import annotations
@@ -110,6 +112,15 @@ def _var_length(data: bytes, pos: int, digits: int) -> tuple[int, int]:
     return int("".join(str(b & 0x0F) for b in head)), pos + digits
 
 
+def decode_var(data: bytes, pos: int, digits: Literal[2, 3]) -> tuple[bytes, int]:
+    """An LLVAR / LLLVAR value at ``pos`` and the position after it."""
+    length, pos = _var_length(data, pos, digits)
+    value = data[pos : pos + length]
+    if len(value) < length:
+        raise ZvtProtocolError("truncated variable-length field")
+    return value, pos + length
+
+
 def encode_var(value: bytes, digits: Literal[2, 3]) -> bytes:
     """An LLVAR (2) or LLLVAR (3) field: the length as F-prefixed decimal digits, then the value."""
     if len(value) >= 10**digits:
@@ -117,23 +128,28 @@ def encode_var(value: bytes, digits: Literal[2, 3]) -> bytes:
     return bytes(0xF0 | int(d) for d in str(len(value)).rjust(digits, "0")) + value
 
 
-def decode_digits(data: bytes) -> str:
-    """Digits packed two per byte with F as filler, as a card number is sent (E = masked digit)."""
+def decode_card_number(data: bytes) -> tuple[str, str | None]:
+    """BMP 22 (PAN / EF_ID): the digits ('*' for a masked E) and what was wrong, if anything.
+
+    The number ends at the F filler or at a D separator (the EF_ID form: expiry and chip data
+    follow). Any other non-decimal nibble means the field is not a card number: the digits read
+    so far are returned with the problem, never the raw bytes (they may hold card data).
+    """
     out = []
     for nibble in data.hex().upper():
-        if nibble == "F":
+        if nibble in "FD":
             break
         if nibble.isdigit():
             out.append(nibble)
         elif nibble == "E":
             out.append("*")
         else:
-            raise ZvtProtocolError("digit field holds an invalid nibble")
-    return "".join(out)
+            return "".join(out), f"card number holds a non-decimal nibble after {len(out)} digits"
+    return "".join(out), None
 
 
 def encode_digits(text: str) -> bytes:
-    """Inverse of ``decode_digits``: '*' becomes E, an odd count is padded with F."""
+    """Inverse of ``decode_card_number``: '*' becomes E, an odd count is padded with F."""
     nibbles = text.replace("*", "E")
     if len(nibbles) % 2:
         nibbles += "F"
@@ -202,10 +218,21 @@ def encode_tlv(items: Iterable[Tlv]) -> bytes:
     return bytes(out)
 
 
-def parse_tlv(data: bytes, depth: int = 0) -> tuple[Tlv, ...]:
+def parse_tlv(data: bytes, depth: int = 0, issues: list[str] | None = None) -> tuple[Tlv, ...]:
+    """The TLV items of ``data``; with ``issues``, a bad item is noted there and ends the list."""
+    items: list[Tlv] = []
+    try:
+        _parse_tlv_into(items, data, depth, issues)
+    except ZvtProtocolError as exc:
+        if issues is None:
+            raise
+        issues.append(f"TLV: {exc}")
+    return tuple(items)
+
+
+def _parse_tlv_into(items: list[Tlv], data: bytes, depth: int, issues: list[str] | None) -> None:
     if depth > MAX_TLV_DEPTH:
         raise ZvtProtocolError("TLV nested too deeply")
-    items = []
     pos = 0
     while pos < len(data):
         start = pos
@@ -222,13 +249,12 @@ def parse_tlv(data: bytes, depth: int = 0) -> tuple[Tlv, ...]:
         length, pos = _read_length(data, pos)
         value = data[pos : pos + length]
         if len(value) < length:
-            raise ZvtProtocolError("truncated TLV value")
+            raise ZvtProtocolError(f"truncated TLV value of tag {tag:X}")
         pos += length
         if first & 0x20:
-            items.append(Tlv(tag, b"", parse_tlv(value, depth + 1)))
+            items.append(Tlv(tag, b"", parse_tlv(value, depth + 1, issues)))
         else:
             items.append(Tlv(tag, value))
-    return tuple(items)
 
 
 # --- BMPs ---------------------------------------------------------------------------------------
@@ -291,25 +317,38 @@ def encode_bmp(tag: int, value: bytes) -> bytes:
     return bytes([tag]) + value
 
 
-def parse_bmps(data: bytes) -> dict[int, bytes]:
-    """The BMPs of a message body, by tag (a repeated tag keeps its first value)."""
+def parse_bmps(data: bytes, issues: list[str] | None = None) -> dict[int, bytes]:
+    """The BMPs of a message body, by tag (a repeated tag keeps its first value).
+
+    With ``issues``, a BMP that cannot be read is noted there and the fields before it are
+    returned: an unknown BMP has no length on the wire, so nothing after it can be located.
+    """
     fields: dict[int, bytes] = {}
     pos = 0
     while pos < len(data):
         tag = data[pos]
-        fmt = BMP_FORMATS.get(tag)
-        if fmt is None:
-            raise ZvtProtocolError(f"unknown BMP {tag:02X}")
-        pos += 1
-        if fmt == TLV:
-            length, pos = _read_length(data, pos)
-        elif fmt in (LL, LLL):
-            length, pos = _var_length(data, pos, 2 if fmt == LL else 3)
-        else:
-            length = fmt
-        value = data[pos : pos + length]
-        if len(value) < length:
-            raise ZvtProtocolError(f"truncated BMP {tag:02X}")
-        pos += length
+        try:
+            value, pos = _read_bmp(data, pos + 1, tag)
+        except ZvtProtocolError as exc:
+            if issues is None:
+                raise
+            issues.append(f"{exc}; {len(data) - pos} bytes from there not read")
+            break
         fields.setdefault(tag, value)
     return fields
+
+
+def _read_bmp(data: bytes, pos: int, tag: int) -> tuple[bytes, int]:
+    fmt = BMP_FORMATS.get(tag)
+    if fmt is None:
+        raise ZvtProtocolError(f"unknown BMP {tag:02X}")
+    if fmt == TLV:
+        length, pos = _read_length(data, pos)
+    elif fmt in (LL, LLL):
+        length, pos = _var_length(data, pos, 2 if fmt == LL else 3)
+    else:
+        length = fmt
+    value = data[pos : pos + length]
+    if len(value) < length:
+        raise ZvtProtocolError(f"truncated BMP {tag:02X}")
+    return value, pos + length

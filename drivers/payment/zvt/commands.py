@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from drivers.money import Money
 from drivers.payment.cardmask import mask_pan
@@ -11,7 +13,8 @@ from drivers.payment.zvt.codec import (
     Tlv,
     ZvtProtocolError,
     decode_bcd,
-    decode_digits,
+    decode_card_number,
+    decode_var,
     encode_bcd,
     encode_bmp,
     parse_bmps,
@@ -47,7 +50,10 @@ CURRENCY_NUMERIC: dict[str, int] = {
 }
 CURRENCY_ALPHA = {num: alpha for alpha, num in CURRENCY_NUMERIC.items()}
 
+# Tag 1F07 of a print text block (06 D3): which receipt it belongs to.
 RECEIPT_TYPES = {0x01: "merchant", 0x02: "customer", 0x03: "admin"}
+
+T = TypeVar("T")
 
 
 def currency_bcd(currency: str) -> bytes:
@@ -103,8 +109,13 @@ def diagnosis(password: str) -> Apdu:
     return Apdu(0x06, 0x70, password_bcd(password))
 
 
+# Status enquiry service byte: send the software version (bit 1 clear) and the TLV container with
+# further status information (bit 2), where the terminal identifier (tag 1F44) is.
+STATUS_SERVICE_BYTE = 0x04
+
+
 def status_enquiry(password: str) -> Apdu:
-    return Apdu(0x05, 0x01, password_bcd(password))
+    return Apdu(0x05, 0x01, password_bcd(password) + bytes([0x03, STATUS_SERVICE_BYTE]))
 
 
 def repeat_receipt(password: str) -> Apdu:
@@ -132,13 +143,35 @@ def _lines(container: Tlv | None, tag: int = 0x07) -> list[str]:
     return [] if container is None else [_text(t.value) for t in container.find(tag)]
 
 
-def _tlv_root(fields: dict[int, bytes]) -> Tlv | None:
-    return Tlv(0, children=parse_tlv(fields[0x06])) if 0x06 in fields else None
+def _tlv_root(fields: dict[int, bytes], issues: list[str] | None = None) -> Tlv | None:
+    return Tlv(0, children=parse_tlv(fields[0x06], issues=issues)) if 0x06 in fields else None
+
+
+def _field(fields: dict[int, bytes], tag: int, decode: Callable[[bytes], T], issues: list[str]) -> T | None:
+    """One BMP decoded, or None (noted in ``issues``) when its content is not what the spec says."""
+    if tag not in fields:
+        return None
+    try:
+        return decode(fields[tag])
+    except (ZvtProtocolError, IndexError, ValueError) as exc:
+        issues.append(f"BMP {tag:02X}: {exc}")
+        return None
+
+
+def _card_number(value: bytes, issues: list[str]) -> str:
+    digits, problem = decode_card_number(value)
+    if problem:
+        issues.append(f"BMP 22: {problem}")
+    return mask_pan(digits)
 
 
 @dataclass(frozen=True)
 class StatusInformation:
-    """The fields of a 04 0F the kiosk keeps. Track data, expiry and CVV are read past, never kept."""
+    """The fields of a 04 0F the kiosk keeps. Track data, expiry and CVV are read past, never kept.
+
+    ``parse_issues`` names the fields that could not be read (without their content): what was
+    read is kept, so an approved result is never lost to one malformed field.
+    """
 
     result_code: int | None = None
     amount_minor: int | None = None
@@ -150,26 +183,30 @@ class StatusInformation:
     masked_pan: str = ""
     card_brand: str = ""
     auth_code: str = ""
+    parse_issues: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"StatusInformation(result={self.result_code}, trace={self.trace_no})"
 
 
 def parse_status_information(data: bytes) -> StatusInformation:
-    f = parse_bmps(data)
-    # A currency the driver does not know stays None: the request's currency applies.
-    currency = CURRENCY_ALPHA.get(decode_bcd(f[0x49])) if 0x49 in f else None
+    issues: list[str] = []
+    f = parse_bmps(data, issues)
+    numeric = _field(f, 0x49, decode_bcd, issues)
+    terminal_id = _field(f, 0x29, decode_bcd, issues)
     return StatusInformation(
         result_code=f[0x27][0] if 0x27 in f else None,
-        amount_minor=decode_bcd(f[0x04]) if 0x04 in f else None,
-        currency=currency,
-        trace_no=decode_bcd(f[0x0B]) if 0x0B in f else None,
-        original_trace_no=decode_bcd(f[0x37]) if 0x37 in f else None,
-        receipt_no=decode_bcd(f[0x87]) if 0x87 in f else None,
-        terminal_id=str(decode_bcd(f[0x29])).rjust(8, "0") if 0x29 in f else "",
-        masked_pan=mask_pan(decode_digits(f[0x22])) if 0x22 in f else "",
+        amount_minor=_field(f, 0x04, decode_bcd, issues),
+        # A currency the driver does not know stays None: the request's currency applies.
+        currency=CURRENCY_ALPHA.get(numeric) if numeric is not None else None,
+        trace_no=_field(f, 0x0B, decode_bcd, issues),
+        original_trace_no=_field(f, 0x37, decode_bcd, issues),
+        receipt_no=_field(f, 0x87, decode_bcd, issues),
+        terminal_id=str(terminal_id).rjust(8, "0") if terminal_id is not None else "",
+        masked_pan=_card_number(f[0x22], issues) if 0x22 in f else "",
         card_brand=_text(f[0x8B]) if 0x8B in f else "",
         auth_code=_text(f[0x3B]) if 0x3B in f else "",
+        parse_issues=tuple(issues),
     )
 
 
@@ -198,12 +235,61 @@ def parse_print_line(data: bytes) -> str:
     return _text(data[1:])
 
 
-def parse_text_block(data: bytes) -> tuple[str, list[str]]:
-    """06 <TLV: 25 { 09 <receipt type>, 07 <line>... }> -> (receipt type, lines)."""
-    root = _tlv_root(parse_bmps(data))
-    kind, lines = "", []
+@dataclass(frozen=True)
+class TextBlock:
+    """A print text block (06 D3): receipt type (tag 1F07), its lines, and whether it ends a receipt."""
+
+    receipt: str
+    lines: tuple[str, ...]
+    end_of_receipt: bool = False
+    parse_issues: tuple[str, ...] = ()
+
+
+def parse_text_block(data: bytes) -> TextBlock:
+    """06 <TLV: [1F07 <receipt type>] 25 { 07 <line>... [09 <attribute>] }>.
+
+    Tag 09 is a print attribute; 1xxx xxxx other than 80 after the last line ends the receipt.
+    """
+    issues: list[str] = []
+    root = _tlv_root(parse_bmps(data, issues), issues)
+    kinds = [t.value[0] for t in root.find(0x1F07) if t.value] if root else []
+    lines: list[str] = []
+    end = False
     for block in root.find(0x25) if root else []:
-        for t in block.find(0x09):
-            kind = RECEIPT_TYPES.get(t.value[0], "") if t.value else ""
         lines += _lines(block)
-    return kind, lines
+        end = any(a.value and a.value[0] & 0x80 and a.value[0] != 0x80 for a in block.find(0x09))
+    kind = RECEIPT_TYPES.get(kinds[0], "") if kinds else ""
+    return TextBlock(kind, tuple(lines), end, tuple(issues))
+
+
+@dataclass(frozen=True)
+class TerminalState:
+    """The completion (06 0F) of a status enquiry: [<SW version LLLVAR>] <terminal status> [06 TLV]."""
+
+    status_code: int | None
+    software_version: str = ""
+    terminal_id: str = ""
+    parse_issues: tuple[str, ...] = ()
+
+
+def parse_status_completion(data: bytes) -> TerminalState:
+    """The software version is optional (the service byte may suppress it, and some terminals
+    never send it); an LLLVAR starts with three F0..F9 bytes and the status byte follows it."""
+    issues: list[str] = []
+    version = b""
+    pos = 0
+    if len(data) >= 4 and all(0xF0 <= b <= 0xF9 for b in data[:3]):
+        try:
+            version, pos = decode_var(data, 0, 3)
+        except ZvtProtocolError as exc:
+            issues.append(f"software version: {exc}")
+            pos = len(data)
+    if pos >= len(data):
+        issues.append("no terminal status byte")
+        return TerminalState(None, _text(version), parse_issues=tuple(issues))
+    root = _tlv_root(parse_bmps(data[pos + 1 :], issues), issues)
+    tids = [t.value for t in root.find(0x1F44)] if root else []
+    tid = _field({0x29: tids[0]}, 0x29, decode_bcd, issues) if tids else None
+    return TerminalState(
+        data[pos], _text(version), str(tid).rjust(8, "0") if tid is not None else "", tuple(issues)
+    )

@@ -3,6 +3,10 @@
 Timeouts follow the protocol: the terminal must acknowledge a command within T3 (``ack_timeout``);
 during a transaction it may stay silent at most T4 (``idle_timeout``) between two messages, and
 every intermediate status starts T4 again, so a long PIN entry is fine while a dead terminal is not.
+
+Every message the terminal sends is acknowledged (80 00) once it is framed, even when a field in it
+cannot be read: a terminal whose status information went unacknowledged repeats it or gives up,
+and either way the link is out of step. What could not be read is named in ``parse_issues``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drivers.base import DeviceTimeoutError
 from drivers.payment.zvt import commands as cmd
@@ -32,6 +36,8 @@ class Exchange:
     status: cmd.StatusInformation | None = None
     abort_code: int | None = None  # 06 1E: ended without success
     completed: bool = False  # 06 0F: ended, control back with the kiosk
+    completion: bytes = b""  # the 06 0F data (status enquiry: software version, terminal status)
+    parse_issues: list[str] = field(default_factory=list)
 
 
 class ZvtSession:
@@ -63,7 +69,8 @@ class ZvtSession:
         self.channel.send(command)
         reply = self._receive(self.ack_timeout, "acknowledge the command")
         if reply.cls == 0x84 and reply.instr != 0x00:
-            return Exchange(refused=reply.instr)
+            # 84 1E <error> [...]: a refusal whose error code follows (registration: 6F, wrong currency).
+            return Exchange(refused=reply.data[0] if reply.instr == 0x1E and reply.data else reply.instr)
         if reply.command not in cmd.POSITIVE_ACKS:
             raise ZvtProtocolError(f"expected an acknowledgement, got {reply!r}")
         return self._serve(abortable) if until_done else Exchange()
@@ -87,21 +94,38 @@ class ZvtSession:
             kind = msg.command
             if msg.cls in (0x80, 0x84):  # the terminal's answer to our abort request
                 continue
-            if kind == cmd.INTERMEDIATE_STATUS:
-                self._on_display(cmd.parse_intermediate_status(msg.data))
-            elif kind == cmd.STATUS_INFORMATION:
-                ex.status = cmd.parse_status_information(msg.data)
-            elif kind == cmd.PRINT_LINE:
-                self._on_print("", [cmd.parse_print_line(msg.data)])
-            elif kind == cmd.PRINT_TEXT_BLOCK:
-                self._on_print(*cmd.parse_text_block(msg.data))
-            elif kind == cmd.COMPLETION:
-                ex.completed = True
-            elif kind == cmd.ABORT:
-                ex.abort_code = msg.data[0] if msg.data else None
-            else:
+            try:
+                known = self._take(ex, msg)
+            except ZvtProtocolError as exc:  # its content, not its framing: acknowledged all the same
+                log.warning("unreadable %r from the terminal: %s", msg, exc)
+                ex.parse_issues.append(f"{kind[0]:02X} {kind[1]:02X}: {exc}")
+                known = True
+            if not known:
                 self.channel.send(cmd.negative_ack(0x83))  # function not possible
                 continue
             self.channel.send(ACK)
             if ex.completed or kind == cmd.ABORT:
                 return ex
+
+    def _take(self, ex: Exchange, msg: Apdu) -> bool:
+        """Note one message of the terminal in ``ex``; False if it is not one the kiosk handles."""
+        kind = msg.command
+        if kind == cmd.INTERMEDIATE_STATUS:
+            self._on_display(cmd.parse_intermediate_status(msg.data))
+        elif kind == cmd.STATUS_INFORMATION:
+            ex.status = cmd.parse_status_information(msg.data)
+            ex.parse_issues += ex.status.parse_issues
+        elif kind == cmd.PRINT_LINE:
+            self._on_print("", [cmd.parse_print_line(msg.data)])
+        elif kind == cmd.PRINT_TEXT_BLOCK:
+            block = cmd.parse_text_block(msg.data)
+            ex.parse_issues += block.parse_issues
+            self._on_print(block.receipt, list(block.lines))
+        elif kind == cmd.COMPLETION:
+            ex.completed = True
+            ex.completion = msg.data
+        elif kind == cmd.ABORT:
+            ex.abort_code = msg.data[0] if msg.data else None
+        else:
+            return False
+        return True
