@@ -61,6 +61,12 @@ def _light_on_dark(crop: np.ndarray) -> bool:
     return float(np.median(surround)) < float(middle.mean())
 
 
+def _gradient(gray: np.ndarray) -> np.ndarray:
+    gx = cv2.convertScaleAbs(cv2.Sobel(gray, cv2.CV_16S, 1, 0, ksize=3))
+    gy = cv2.convertScaleAbs(cv2.Sobel(gray, cv2.CV_16S, 0, 1, ksize=3))
+    return cv2.max(gx, gy)
+
+
 def _area(corners: tuple[Point, ...]) -> float:
     return float(cv2.contourArea(np.array(corners, np.float32)))
 
@@ -131,20 +137,24 @@ class FrameDecoder:
 
     def _regions(self, gray: np.ndarray) -> list[np.ndarray]:
         """Corner boxes (4x2, frame pixels) of dense-edge regions, largest first."""
-        # Gradients at full size, then shrunk: a code at one pixel per module averages to flat grey
-        # if the frame is shrunk first, and would be neither read nor hinted.
-        gx = cv2.convertScaleAbs(cv2.Sobel(gray, cv2.CV_16S, 1, 0, ksize=3))
-        gy = cv2.convertScaleAbs(cv2.Sobel(gray, cv2.CV_16S, 0, 1, ksize=3))
-        small = cv2.resize(
-            cv2.max(gx, gy), None, fx=_LOCATE_SCALE, fy=_LOCATE_SCALE, interpolation=cv2.INTER_AREA
-        )
-        edges = cv2.blur(small, (9, 9))
+        small = cv2.resize(gray, None, fx=_LOCATE_SCALE, fy=_LOCATE_SCALE, interpolation=cv2.INTER_AREA)
+        boxes = self._boxes(_gradient(small))
+        if not boxes:
+            # A code at about one pixel per module averages to flat grey in the shrunk frame: its
+            # gradients, taken at full size and then shrunk, still show it (to read, or to hint).
+            fine = _gradient(gray)
+            boxes = self._boxes(cv2.resize(fine, small.shape[::-1], interpolation=cv2.INTER_AREA))
+        return boxes
+
+    @staticmethod
+    def _boxes(gradient: np.ndarray) -> list[np.ndarray]:
+        edges = cv2.blur(gradient, (9, 9))
         _, mask = cv2.threshold(edges, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        min_area = _MIN_AREA * small.shape[0] * small.shape[1]
+        min_area = _MIN_AREA * gradient.shape[0] * gradient.shape[1]
         boxes = []
         for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:_MAX_REGIONS]:
             area = cv2.contourArea(contour)
