@@ -48,7 +48,6 @@ _UNRENDERED = {
     bytes((ESC, ord("*"))): "a bit image (ESC *)",
     bytes((FS, ord("p"))): "an NV bit image (FS p)",
     bytes((GS, ord("/"))): "a downloaded bit image (GS /)",
-    bytes((GS, ord("8"))): "graphics with a 32-bit length (GS 8 L)",
     bytes((GS, ord("D"))): "a Windows BMP image (GS D)",
 }
 _PREFIX_NAMES = {DLE: "DLE", ESC: "ESC", FS: "FS", GS: "GS"}
@@ -373,6 +372,8 @@ class VirtualPrinter:
                 self._raster(cmd)
             case "(":
                 self._extended(cmd)
+            case "8" if cmd[2] == ord("L"):  # GS ( L with a 32-bit length, for large images
+                self._graphics(cmd[7:])
             case "k":
                 self._barcode(cmd)
             case "!":

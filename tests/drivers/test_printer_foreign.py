@@ -279,3 +279,30 @@ def test_fuzz_no_exception_escapes_and_the_next_job_prints(foreign_streams, reco
     record_property("fuzz_cases", cases)
     print(f"fuzz: {cases} cases, 0 interpreter crashes")
     assert cases >= 500  # even on a loaded machine the fuzz must mean something
+
+
+def test_python_escpos_graphics_images_are_drawn():
+    out = Dummy(profile="TM-T88III")
+    out.image(Image.new("1", (64, 32), 0), impl="graphics", center=False)  # GS ( L fn 112, fn 50
+    out.cut()
+    printer = VirtualPrinter()
+    printer.feed(out.output)
+    [receipt] = printer.receipts
+    assert receipt.image.convert("L").histogram()[0] == 64 * 32 and receipt.notes == []
+
+
+def test_graphics_with_a_32_bit_length_are_drawn():
+    # GS 8 L p1 p2 p3 p4 m fn a bx by c xL xH yL yH d1...dk, as Epson's reference defines it for
+    # images of more than 64 KB: here 512 x 1100 dots, 70,400 bytes.
+    width, height = 512, 1100
+    body = (
+        b"0p0\x01\x011"
+        + width.to_bytes(2, "little")
+        + height.to_bytes(2, "little")
+        + b"\xff" * (width * height // 8)
+    )
+    data = b"\x1d8L" + len(body).to_bytes(4, "little") + body + b"\x1d(L\x02\x0002\x1dV\x00"
+    printer = VirtualPrinter()
+    printer.feed(data)
+    [receipt] = printer.receipts
+    assert receipt.image.convert("L").histogram()[0] == width * height and receipt.notes == []
