@@ -281,6 +281,7 @@ def _parse(text: str, source: Source, today: date, raw: bytes, now: datetime) ->
         expiry_date=expiry_date,
         sex=_SEX[sex],
         optional_data=optional.strip(FILLER),
+        names_truncated=not name.endswith(FILLER),  # a full name field may have been cut to fit
     )
     reason = "" if _FAILED.isdisjoint(checks) else "check digit mismatch"
     if not reason and not surname:

@@ -34,13 +34,14 @@ def full_name_matches(surname_a: str, given_a: str, surname_b: str, given_b: str
 
 def truncated_name_matches(surname_a: str, given_a: str, surname_b: str, given_b: str) -> bool:
     """Could the document's name ``a``, cut short to fit, be the booking's name ``b``? Issuers cut
-    from the end of each name and keep every word's first letter (AAMVA's truncation rule), so
-    each of a's family and given words must begin the booking's word in the same place."""
+    from the end: AAMVA shortens each word but keeps its first letter, an MRZ drops what does not
+    fit its field. So each of a's family and given words must begin the booking's word in the same
+    place; words cut off entirely are missing at the end."""
 
     def begins(cut: str, whole: str) -> bool:
         cut_words, whole_words = tokens(cut), tokens(whole)
-        return len(cut_words) == len(whole_words) and all(
-            w.startswith(c) for c, w in zip(cut_words, whole_words, strict=True)
+        return len(cut_words) <= len(whole_words) and all(
+            w.startswith(c) for c, w in zip(cut_words, whole_words, strict=False)
         )
 
     return bool(tokens(surname_a)) and begins(surname_a, surname_b) and begins(given_a, given_b)
