@@ -143,7 +143,9 @@ class FrameDecoder:
             # A code at about one pixel per module averages to flat grey in the shrunk frame: its
             # gradients, taken at full size and then shrunk, still show it (to read, or to hint).
             fine = _gradient(gray)
-            boxes = self._boxes(cv2.resize(fine, small.shape[::-1], interpolation=cv2.INTER_AREA))
+            boxes = self._boxes(
+                cv2.resize(fine, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA)
+            )
         return boxes
 
     @staticmethod

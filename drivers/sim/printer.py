@@ -64,7 +64,8 @@ def _code128_text(data: bytes) -> str:
     the set, "{{" is a brace; in set C each byte is two digits (0..99)."""
     if len(data) < 2 or data[:1] != b"{" or data[1:2] not in (b"A", b"B", b"C"):
         raise ValueError("Code 128 data must begin with a code set ({A, {B or {C)")
-    text, code_set, i = [], data[1], 2
+    text: list[str] = []
+    code_set, i = data[1], 2
     while i < len(data):
         b = data[i]
         if b == 0x7B and i + 1 < len(data):
