@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import random
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from drivers.printer.document import Cut, Receipt, Text
 from drivers.printer.profiles import PROFILE_58MM, PROFILE_80MM
 from drivers.printer.render import render
 from drivers.sim.printer import VirtualPrinter
+from drivers.sim.printer_server import TcpPrinterServer
 from tests.drivers.printer_samples import QR_PAYLOAD, sample_checkin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -307,3 +309,17 @@ def test_graphics_with_a_32_bit_length_are_drawn():
     printer.feed(data)
     [receipt] = printer.receipts
     assert receipt.image.convert("L").histogram()[0] == width * height and receipt.notes == []
+
+
+def test_one_bad_connection_does_not_stop_the_receipts_after_it():
+    printer = VirtualPrinter()
+    with TcpPrinterServer(printer, port=0) as server:
+        bad = b"\x1b@\x1dkI\x06{BAB\xe9C\x1dv0\x00\x10\x00\x10\x00\x01"  # a bad barcode, a half image
+        for job in (bad, NEXT_JOB):
+            with socket.create_connection((server.host, server.port)) as sock:
+                sock.sendall(job)
+            deadline = time.monotonic() + 5
+            while printer.printed < (1 if job is bad else 2) and time.monotonic() < deadline:
+                time.sleep(0.01)
+    assert [r.text for r in printer.receipts] == ["", "NEXT JOB"]
+    assert [len(r.notes) for r in printer.receipts] == [2, 0]
