@@ -85,6 +85,8 @@ def _printer_sim(args: argparse.Namespace) -> int:
 
     def announce(receipt: PrintedReceipt) -> None:
         print(f"receipt -> {receipt.path}", flush=True)
+        for note in receipt.notes:  # what the job held that could not be printed
+            print(f"  not printed: {note}", flush=True)
 
     printer = VirtualPrinter(PROFILES[args.profile], out_dir=args.out, on_receipt=announce)
     printer.set_faults(

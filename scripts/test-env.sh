@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the machine ready for the test suite: Debian packages for the UI tests (Xvfb, Mesa GL),
 # Chromium for the dashboard tests (Playwright drives Debian's build; no browser download)
-# and a reachable PostgreSQL for the server tests.
+# a reachable PostgreSQL for the server tests, and the npm ESC/POS generators the virtual
+# printer's tests render (npm ci from the lockfile, cached under var/npm by its hash).
 #   --check          install what is missing (as root) or print the exact apt-get line, start PostgreSQL
 #   --run CMD ...    run CMD under a virtual screen
 set -euo pipefail
@@ -55,10 +56,15 @@ ensure_postgres() {
   exit 1
 }
 
+ensure_npm_generators() {
+  bash "$(dirname "$0")/npm-generators.sh" >/dev/null
+}
+
 case "${1:-}" in
   --check)
     ensure_debs
     ensure_postgres
+    ensure_npm_generators
     ;;
   --run)
     shift

@@ -50,6 +50,23 @@ def _margin(barcode: zxingcpp.Barcode) -> float:
     return float(barcode.extra.get("UEC", 1.0))
 
 
+def _light_on_dark(crop: np.ndarray) -> bool:
+    """Does the crop's surround (its outer band, the quiet zone) look darker than its middle?"""
+    h, w = crop.shape
+    by, bx = max(h // 12, 1), max(w // 12, 1)
+    middle = crop[h // 4 : h - h // 4, w // 4 : w - w // 4]
+    surround = np.concatenate(
+        (crop[:by].ravel(), crop[-by:].ravel(), crop[:, :bx].ravel(), crop[:, -bx:].ravel())
+    )
+    return float(np.median(surround)) < float(middle.mean())
+
+
+def _gradient(gray: np.ndarray) -> np.ndarray:
+    gx = cv2.convertScaleAbs(cv2.Sobel(gray, cv2.CV_16S, 1, 0, ksize=3))
+    gy = cv2.convertScaleAbs(cv2.Sobel(gray, cv2.CV_16S, 0, 1, ksize=3))
+    return cv2.max(gx, gy)
+
+
 def _area(corners: tuple[Point, ...]) -> float:
     return float(cv2.contourArea(np.array(corners, np.float32)))
 
@@ -121,15 +138,25 @@ class FrameDecoder:
     def _regions(self, gray: np.ndarray) -> list[np.ndarray]:
         """Corner boxes (4x2, frame pixels) of dense-edge regions, largest first."""
         small = cv2.resize(gray, None, fx=_LOCATE_SCALE, fy=_LOCATE_SCALE, interpolation=cv2.INTER_AREA)
-        gx = cv2.convertScaleAbs(cv2.Sobel(small, cv2.CV_16S, 1, 0, ksize=3))
-        gy = cv2.convertScaleAbs(cv2.Sobel(small, cv2.CV_16S, 0, 1, ksize=3))
-        edges = cv2.blur(cv2.max(gx, gy), (9, 9))
+        boxes = self._boxes(_gradient(small))
+        if not boxes:
+            # A code at about one pixel per module averages to flat grey in the shrunk frame: its
+            # gradients, taken at full size and then shrunk, still show it (to read, or to hint).
+            fine = _gradient(gray)
+            boxes = self._boxes(
+                cv2.resize(fine, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA)
+            )
+        return boxes
+
+    @staticmethod
+    def _boxes(gradient: np.ndarray) -> list[np.ndarray]:
+        edges = cv2.blur(gradient, (9, 9))
         _, mask = cv2.threshold(edges, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (11, 11))
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        min_area = _MIN_AREA * small.shape[0] * small.shape[1]
+        min_area = _MIN_AREA * gradient.shape[0] * gradient.shape[1]
         boxes = []
         for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:_MAX_REGIONS]:
             area = cv2.contourArea(contour)
@@ -145,11 +172,15 @@ class FrameDecoder:
         e1, e2 = box[1] - box[0], box[2] - box[1]
         l1, l2 = float(np.hypot(*e1)), float(np.hypot(*e2))
         long_edge, width, height = (e1, l1, l2) if l1 >= l2 else (e2, l2, l1)
+        centre = box.mean(axis=0)
         if width > 1.6 * height:  # PDF417 is wide; QR and DataMatrix are square
             if self._wide_formats is None:
                 return ()
-            return self._deskewed(gray, self._wide_formats, box.mean(axis=0), long_edge, width, height)
-        return self._square(gray, box)
+            return self._deskewed(gray, self._wide_formats, centre, long_edge, width, height)
+        codes = self._square(gray, box)
+        if not codes and self._wide_formats is not None:  # a PDF417 of few columns is square too
+            codes = self._deskewed(gray, self._wide_formats, centre, long_edge, width, height)
+        return codes
 
     def _deskewed(
         self,
@@ -168,14 +199,22 @@ class FrameDecoder:
         m[1, 2] += out_h / 2 - centre[1]
         crop = cv2.warpAffine(gray, m, (out_w, out_h), borderMode=cv2.BORDER_REPLICATE)
         back = cv2.invertAffineTransform(m)
-        codes = self._zxing(crop, formats, "deskew", back)
-        if codes:
-            return codes
+        # zxing's own try_invert does not reach its PDF417 reader: a code on a phone in dark mode
+        # (light on black) is inverted here, in the order the crop's surround suggests.
+        crops = (crop, cv2.bitwise_not(crop))
+        if _light_on_dark(crop):
+            crops = crops[::-1]
+        for image in crops:
+            if codes := self._zxing(image, formats, "deskew", back):
+                return codes
         # Narrow bars blurred into grey: twice the size and an unsharp mask bring them back.
-        big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        big = cv2.addWeighted(big, 2.0, cv2.GaussianBlur(big, (0, 0), 2), -1.0, 0)
         back[:, :2] *= 0.5
-        return self._zxing(big, formats, "deskew", back)
+        for image in crops:
+            big = cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+            big = cv2.addWeighted(big, 2.0, cv2.GaussianBlur(big, (0, 0), 2), -1.0, 0)
+            if codes := self._zxing(big, formats, "deskew", back):
+                return codes
+        return ()
 
     def _square(self, gray: np.ndarray, box: np.ndarray) -> tuple[DecodedCode, ...]:
         """A square region: stretched to full contrast for zxing (phone screens at low brightness),

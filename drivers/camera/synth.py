@@ -7,7 +7,7 @@ blur, noise, dim light, glare and phone screens (inverted or low-contrast codes)
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -43,12 +43,15 @@ class Scene:
     offset: tuple[int, int] = (0, 0)  # code centre relative to the frame centre
     size: tuple[int, int] = (1280, 720)
     seed: int = 0
+    columns: int = 0  # PDF417 data columns; 0: the writer's choice. Few columns make a narrow, tall code
 
 
-def code_image(payload: bytes, symbology: Symbology) -> np.ndarray:
+def code_image(payload: bytes, symbology: Symbology, columns: int = 0) -> np.ndarray:
     """The bare symbol, one pixel per module, quiet zone included (0 = dark, 255 = light)."""
     # AAMVA asks for PDF417 error correction level 3 at least; the writer's default is lower.
-    options = {"ec_level": 3} if symbology is Symbology.PDF417 else {}
+    options: dict[str, int] = {"ec_level": 3} if symbology is Symbology.PDF417 else {}
+    if columns:
+        options["columns"] = columns
     barcode = zxingcpp.create_barcode(payload, ZXING_FORMATS[symbology], **options)
     return np.asarray(zxingcpp.write_barcode_to_image(barcode, scale=1), dtype=np.uint8)
 
@@ -62,7 +65,7 @@ def render(scene: Scene) -> np.ndarray:
     frame = np.repeat(ramp, height, axis=0) + rng.normal(0, 6, (height, width)).astype(np.float32)
     frame = cv2.GaussianBlur(frame, (0, 0), 2)
 
-    code = code_image(scene.payload, scene.symbology).astype(np.float32)
+    code = code_image(scene.payload, scene.symbology, scene.columns).astype(np.float32)
     code = cv2.resize(code, None, fx=scene.module_px, fy=scene.module_px, interpolation=cv2.INTER_LINEAR)
     dark, light = {Surface.PAPER: (25, 235), Surface.INVERTED: (235, 15), Surface.LOW_CONTRAST: (95, 165)}[
         scene.surface
@@ -155,4 +158,27 @@ def varied_scenes(count: int, symbology: Symbology, seed: int = 0) -> list[Scene
                 seed=seed * 100_000 + i,
             )
         )
+    return scenes
+
+
+# The frame classes of the bench and the decoder tests, each drawn from ``varied_scenes``'s seeded
+# spread and then put on the surface or at the size that makes it a class of its own.
+FRAME_CLASSES = ("qr", "pdf417", "qr_dark_mode", "pdf417_dark_mode", "pdf417_tiny")
+
+
+def class_scenes(name: str, count: int, seed: int = 0) -> list[Scene]:
+    """``count`` scenes of one frame class: "qr" and "pdf417" as ``varied_scenes`` makes them; a
+    phone in dark mode (light modules on black, lit by itself); a PDF417 of few columns at about
+    one pixel per module (a licence held far away)."""
+    symbology = Symbology.QR if name.startswith("qr") else Symbology.PDF417
+    # The two base classes keep varied_scenes's own seed; each new class draws its own spread.
+    scenes = varied_scenes(count, symbology, seed=seed + 1000 * max(FRAME_CLASSES.index(name) - 1, 0))
+    rng = np.random.default_rng(seed)
+    if name.endswith("dark_mode"):
+        return [replace(s, surface=Surface.INVERTED) for s in scenes]
+    if name == "pdf417_tiny":
+        return [
+            replace(s, module_px=float(rng.uniform(1.0, 1.4)), columns=int(rng.integers(3, 6)))
+            for s in scenes
+        ]
     return scenes

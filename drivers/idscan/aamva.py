@@ -3,8 +3,17 @@
 The decoder's raw bytes are parsed, not a text rendering: the header names its own separators
 (data element separator, record separator, segment terminator: normally LF, RS, CR), then a table
 of subfile designators (type, offset, length) points at the subfiles, each a run of elements
-``<3-letter id><value>``. Version 1 (2000) has no jurisdiction version in its header, writes dates
-as CCYYMMDD and may carry the whole name in DAA; later versions write US dates as MMDDCCYY.
+``<3-letter id><value>``. What differs between the versions (AAMVA DL/ID Card Design Standard,
+Annex D, and its earlier editions):
+
+- 01 (DL/ID-2000): no jurisdiction version in the header, dates CCYYMMDD, the name either whole
+  in DAA ("LAST,FIRST,MIDDLE,SUFFIX") or split in DAB/DAC/DAD, sex as M/F or 1/2;
+- 02, 03 (2003, 2005): family name DCS, given names together in DCT, US dates MMDDCCYY;
+- 04 to 10 (2009 to 2020): DCS, first name DAC, middle names DAD, and the truncation indicators
+  DDE/DDF/DDG (T truncated, N not, U unknown).
+
+Canadian issuers write dates CCYYMMDD in every version. A name element may hold a marker instead of
+a name: "NONE" (there is none) or "unavl"/"unavail" (not available); neither is a name.
 """
 
 from __future__ import annotations
@@ -30,6 +39,9 @@ _DESIGNATOR = re.compile(rb"([A-Z]{2})(\d{4})(\d{4})")
 _SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "9": Sex.UNSPECIFIED} | {s.value: s for s in Sex}
 _KINDS = {"DL": DocumentKind.AAMVA_DL, "ID": DocumentKind.AAMVA_ID}
 MAX_VERSION = 10
+_NOT_A_NAME = frozenset({"NONE", "UNAVL", "UNAVAIL"})
+_TRUNCATION = ("DDE", "DDF", "DDG")  # family, first, middle name: T truncated, N not, U unknown
+_PROVINCES = frozenset(["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"])
 
 
 def looks_like_aamva(data: bytes) -> bool:
@@ -49,14 +61,25 @@ def _date(value: str, month_first: bool) -> date | None:
     return None
 
 
+def _name(value: str | None) -> str:
+    """A name element's words, without the standard's markers for "no such name" or "not available"."""
+    words = (value or "").replace(",", " ").split()
+    return " ".join(w for w in words if w.upper() not in _NOT_A_NAME)
+
+
 def _names(elements: Mapping[str, str]) -> tuple[str, str]:
     if "DCS" in elements or "DAB" in elements:
         surname = elements.get("DCS") or elements.get("DAB", "")
-        given = elements.get("DCT") or " ".join(filter(None, (elements.get("DAC"), elements.get("DAD"))))
-    else:  # version 1: the whole name in DAA, "LAST,FIRST,MIDDLE"
-        surname, _, given = elements.get("DAA", "").partition(",")
-    given = " ".join(given.replace(",", " ").split())
-    return surname.strip(), given
+        given = elements.get("DCT") or " ".join((_name(elements.get("DAC")), _name(elements.get("DAD"))))
+    else:  # version 1: the whole name in DAA, "LAST,FIRST,MIDDLE,SUFFIX" (the suffix is not a name)
+        surname, first, middle, *_ = [*elements.get("DAA", "").split(","), "", "", ""]
+        given = f"{first} {middle}"
+    return _name(surname), _name(given)
+
+
+def _truncated(elements: Mapping[str, str]) -> bool:
+    """Whether the issuer cut a name to fit (or cannot say it did not)."""
+    return any(elements.get(i, "N").strip().upper() in ("T", "U") for i in _TRUNCATION)
 
 
 def _subfiles(data: bytes, version: int) -> tuple[dict[str, bytes], bool]:
@@ -114,7 +137,7 @@ def _parse(data: bytes, source: Source, today: date) -> IdDocument:
         return IdDocument.invalid(source, "no DL or ID subfile", data)
     elements = _elements(subfiles[kind_code], element_sep, segment_end)
 
-    country = elements.get("DCG", "")
+    country = elements.get("DCG", "") or ("CAN" if elements.get("DAJ", "") in _PROVINCES else "")
     month_first = version >= 2 and country != "CAN"
     birth = _date(elements.get("DBB", ""), month_first)
     expiry = _date(elements.get("DBA", ""), month_first)
@@ -141,6 +164,7 @@ def _parse(data: bytes, source: Source, today: date) -> IdDocument:
         region=elements.get("DAJ", ""),
         postal_code=elements.get("DAK", "").rstrip(),
         country=country,
+        names_truncated=_truncated(elements),
     )
     return IdDocument(
         kind=_KINDS[kind_code],

@@ -84,6 +84,7 @@ class DocumentFields:
     booking_property: str = ""
     booking_reservation: str = ""
     booking_token: str = ""
+    names_truncated: bool = False  # a name may be cut short to fit the document (AAMVA DDE/DDF/DDG)
 
     def __repr__(self) -> str:
         # Personal data stays out of logs; the kind and a masked number are enough to trace a scan.

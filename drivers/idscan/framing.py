@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_MRZ_LINE = re.compile(rb"[A-Z0-9<]{30}|[A-Z0-9<]{36}|[A-Z0-9<]{44}")
-_MRZ_LINES = {30: 3, 36: 2, 44: 2}
+from drivers.idscan.mrz import ZONE_LINES, mrz_line
+
 _AAMVA_START = b"@\n\x1e\r"
 _AAMVA_DESIGNATOR = re.compile(rb"[A-Z]{2}(\d{4})(\d{4})")
 MAX_SCAN = 8192  # bytes without a terminator before the buffer is cut anyway
@@ -121,16 +121,18 @@ class ScanAssembler:
         return True
 
     def _line(self, line: bytes, now: float, scans: list[bytes]) -> None:
-        stripped = line.strip(b" \t")
-        if not stripped:
+        if not line.strip(b" \t"):
             return
-        if _MRZ_LINE.fullmatch(stripped):
-            if self._mrz and len(self._mrz[0]) != len(stripped):
+        # The parser's own normalisation: a zone it would read is assembled, whatever its case.
+        zone_line = mrz_line(line.decode("latin-1"))
+        if zone_line is not None:
+            mrz = zone_line.encode("ascii")
+            if self._mrz and len(self._mrz[0]) != len(mrz):
                 scans.append(self._flush_mrz())
             if not self._mrz:
                 self._mrz_deadline = now + self._mrz_timeout
-            self._mrz.append(stripped)
-            if len(self._mrz) == _MRZ_LINES[len(stripped)]:
+            self._mrz.append(mrz)
+            if len(self._mrz) == ZONE_LINES[len(mrz)]:
                 scans.append(self._flush_mrz())
             return
         if self._mrz:

@@ -40,6 +40,7 @@ _TO_DIGIT = str.maketrans("OISBZ", "01582")
 _TO_ALPHA = str.maketrans("01582", "OISBZ")
 # Shapes by (lines, width); the first letter of the document code tells a visa from the others.
 _SHAPES = {(3, 30), (2, 36), (2, 44)}
+ZONE_LINES = {width: count for count, width in _SHAPES}  # line width -> lines in the zone
 _SEX = {"M": Sex.MALE, "F": Sex.FEMALE, "X": Sex.UNSPECIFIED, FILLER: Sex.UNSPECIFIED}
 
 # Codes that are not ISO 3166 countries but appear as issuing state or nationality (ICAO 9303-3).
@@ -153,9 +154,21 @@ def describe_code(code: str) -> str:
     return SPECIAL_CODES.get(code, code)
 
 
+def normalize_mrz(text: str) -> str:
+    """MRZ text as ICAO 9303 writes it, for the parser and the scanners' framing alike: spaces and
+    tabs are OCR noise inside a line (any other whitespace separates lines), and readers and
+    keyboard wedges may send lower case."""
+    return text.replace(" ", "").replace("\t", "").upper()
+
+
+def mrz_line(text: str) -> str | None:
+    """``text`` normalised if it is one line of a machine readable zone (30, 36 or 44 characters)."""
+    line = normalize_mrz(text.strip())
+    return line if len(line) in ZONE_LINES and _MRZ_LINE.fullmatch(line) else None
+
+
 def _split(text: str) -> list[str]:
-    # Spaces and tabs are OCR noise inside a line; any other whitespace separates lines.
-    lines = text.replace(" ", "").replace("\t", "").upper().split()
+    lines = normalize_mrz(text).split()
     if len(lines) == 1:  # some readers send the zone as one run of characters
         run = lines[0]
         for count, width in _SHAPES:
@@ -268,6 +281,7 @@ def _parse(text: str, source: Source, today: date, raw: bytes, now: datetime) ->
         expiry_date=expiry_date,
         sex=_SEX[sex],
         optional_data=optional.strip(FILLER),
+        names_truncated=not name.endswith(FILLER),  # a full name field may have been cut to fit
     )
     reason = "" if _FAILED.isdisjoint(checks) else "check digit mismatch"
     if not reason and not surname:

@@ -32,6 +32,21 @@ def full_name_matches(surname_a: str, given_a: str, surname_b: str, given_b: str
     return bool(a) and (sorted(a) == sorted(b) or "".join(sorted(a)) == "".join(sorted(b)))
 
 
+def truncated_name_matches(surname_a: str, given_a: str, surname_b: str, given_b: str) -> bool:
+    """Could the document's name ``a``, cut short to fit, be the booking's name ``b``? Issuers cut
+    from the end: AAMVA shortens each word but keeps its first letter, an MRZ drops what does not
+    fit its field. So each of a's family and given words must begin the booking's word in the same
+    place; words cut off entirely are missing at the end."""
+
+    def begins(cut: str, whole: str) -> bool:
+        cut_words, whole_words = tokens(cut), tokens(whole)
+        return len(cut_words) <= len(whole_words) and all(
+            w.startswith(c) for c, w in zip(cut_words, whole_words, strict=False)
+        )
+
+    return bool(tokens(surname_a)) and begins(surname_a, surname_b) and begins(given_a, given_b)
+
+
 def is_identity_document(doc: ScannedDocument) -> bool:
     return str(doc.kind) in MRZ_KINDS
 
@@ -43,7 +58,8 @@ def verify(doc: ScannedDocument, guest: Guest, business_date: date) -> Verdict:
     f = doc.fields
     if f.expiry_date is not None and f.expiry_date < business_date:
         return Verdict.EXPIRED
-    if not full_name_matches(f.surname, f.given_names, guest.surname, guest.given_names):
+    names = (f.surname, f.given_names, guest.surname, guest.given_names)
+    if not full_name_matches(*names) and not (f.names_truncated and truncated_name_matches(*names)):
         return Verdict.MISMATCH
     if guest.birth_date is not None and f.birth_date is not None and guest.birth_date != f.birth_date:
         return Verdict.MISMATCH

@@ -107,6 +107,7 @@ class DocumentFields(Protocol):
     document_number: str
     nationality: str
     booking_token: str
+    names_truncated: bool  # the document may carry a name cut short
 
 
 class ScannedDocument(Protocol):

@@ -18,7 +18,7 @@ from drivers.camera import drivers as camera_drivers
 from drivers.camera.capture import LatestFrame
 from drivers.camera.decode import FrameDecoder
 from drivers.camera.drivers import OpenCvCamera, SimulatedCamera
-from drivers.camera.synth import Light, Scene, Surface, render
+from drivers.camera.synth import Light, Scene, Surface, class_scenes, render
 from drivers.camera.types import ScanHint, Symbology
 from drivers.camera.vault import ImageVault
 from drivers.idscan import DocumentKind, Source, encode_aamva
@@ -104,6 +104,48 @@ def test_hints_for_an_empty_view_and_a_code_too_far(decoder):
     assert decoder.decode(blank).hint is ScanHint.SHOW_CODE
     far = decoder.decode(render(Scene(QR, Symbology.QR, module_px=1.6, blur=1.2)))
     assert not far.codes and far.hint is ScanHint.MOVE_CLOSER
+
+
+INVERTED_SCENES = [
+    (Symbology.PDF417, LICENCE, dict(module_px=3)),
+    (Symbology.PDF417, LICENCE, dict(module_px=3, angle=14, noise=3)),
+    (Symbology.PDF417, LICENCE, dict(module_px=3.5, angle=-25, light=Light.GLARE)),
+    (Symbology.QR, QR, dict(module_px=6, angle=9)),
+    (Symbology.DATAMATRIX, b"ROOM-0412", dict(module_px=5, angle=4)),
+    (Symbology.CODE128, b"ROOM-0412", dict(module_px=4, angle=3)),
+    (Symbology.CODE128, b"ROOM-0412", dict(module_px=4, angle=-18)),
+]
+
+
+@pytest.mark.parametrize(
+    ("symbology", "payload", "scene"),
+    INVERTED_SCENES,
+    ids=[f"{s}-{i}" for i, (s, _, _) in enumerate(INVERTED_SCENES)],
+)
+def test_codes_on_a_phone_in_dark_mode_are_read_in_every_symbology(decoder, symbology, payload, scene):
+    frame = render(Scene(payload, symbology, surface=Surface.INVERTED, **scene))
+    assert [c.raw for c in decoder.decode(frame).codes] == [payload]
+
+
+@pytest.mark.parametrize("name", ["qr_dark_mode", "pdf417_dark_mode"])
+def test_the_bench_dark_mode_classes_read(decoder, name):
+    scenes = class_scenes(name, 12, seed=7)
+    read = sum(s.payload in [c.raw for c in decoder.decode(render(s)).codes] for s in scenes)
+    assert read >= 10, f"{read}/12"
+
+
+@pytest.mark.parametrize("columns", [3, 4])
+@pytest.mark.parametrize("module_px", [1.0, 1.2])
+def test_a_narrow_pdf417_at_one_pixel_per_module_is_read_or_the_guest_asked_to_move_closer(
+    decoder, columns, module_px
+):
+    frames = [
+        render(Scene(LICENCE, Symbology.PDF417, module_px=module_px, columns=columns, angle=a, seed=i))
+        for i, a in enumerate((0, 8, -15))
+    ]
+    for frame in frames:
+        result = decoder.decode(frame)
+        assert [c.raw for c in result.codes] == [LICENCE] or result.hint is ScanHint.MOVE_CLOSER
 
 
 def test_latest_frame_has_no_backlog():

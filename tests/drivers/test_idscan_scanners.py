@@ -11,6 +11,7 @@ from drivers.base import DataEvent, DeviceState, Health, NoHardwareError
 from drivers.idscan import DocumentKind, Source, encode_aamva
 from drivers.idscan.drivers import HidWedgeScanner, SerialScanner, SimulatedScanner
 from drivers.idscan.keymap import _LAYOUTS
+from drivers.idscan.mrz import mrz_line, normalize_mrz, parse_mrz
 from drivers.idscan.scanner_sim import ScannerSimulator
 from kiosk.config import DeviceSection
 from tests.idscan_samples import MODERN, TD1, TD3, TOKEN
@@ -66,6 +67,32 @@ def test_feeds_of_every_kind_become_documents(scanner):
     ]
     assert all(d.valid and d.source is Source.SERIAL for d in got)
     assert dev.check_health().result(timeout=5).health is Health.OK
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [str.lower, lambda zone: zone.replace("<<", "< <"), lambda zone: zone.swapcase().replace("\n", " \n\t")],
+    ids=["lower-case", "stray-spaces", "mixed-case-and-blanks"],
+)
+def test_an_mrz_the_parser_reads_is_assembled_by_the_scanner_too(scanner, shape):
+    dev, docs = scanner
+    zone = shape(TD1)
+    assert parse_mrz(zone).valid  # the parser's normalisation...
+    dev.feed(zone)
+    doc = docs.get(timeout=5)
+    assert doc.kind is DocumentKind.TD1 and doc.valid  # ...is the scanner's
+    assert docs.empty()
+
+
+def test_one_normalisation_for_parser_and_framing():
+    line = TD3.split("\n")[0]
+    assert (
+        mrz_line(line.lower())
+        == mrz_line(f" {line[:20]} {line[20:]}\t")
+        == normalize_mrz(line.lower())
+        == line
+    )
+    assert mrz_line(line[:-1]) is None and mrz_line("SBT1." + line[5:]) is None
 
 
 def test_half_an_mrz_times_out_into_an_invalid_document(scanner):

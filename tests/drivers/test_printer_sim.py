@@ -2,6 +2,7 @@
 
 import pytest
 import zxingcpp
+from PIL import Image
 
 from drivers.printer.document import Barcode, Cut, QRCode, Receipt, Text
 from drivers.printer.profiles import PROFILE_58MM, PROFILE_80MM
@@ -14,8 +15,11 @@ def decoded(image, fmt=zxingcpp.BarcodeFormat.QRCode):
     return [r.text for r in zxingcpp.read_barcodes(image) if r.format == fmt]
 
 
-@pytest.mark.parametrize("profile", [PROFILE_80MM, PROFILE_58MM], ids=["80mm", "58mm"])
-@pytest.mark.parametrize("native_qr", [True, False], ids=["native", "raster"])
+@pytest.mark.parametrize(
+    ("profile", "native_qr"),
+    [(PROFILE_80MM, True), (PROFILE_80MM, False), (PROFILE_58MM, False)],
+    ids=["80mm-native", "80mm-raster", "58mm-raster"],
+)
 def test_checkin_receipt_round_trip(profile, native_qr, tmp_path):
     printer = VirtualPrinter(profile, out_dir=tmp_path)
     assert printer.feed(render(sample_checkin(), profile, native_qr=native_qr)) == b""
@@ -25,6 +29,17 @@ def test_checkin_receipt_round_trip(profile, native_qr, tmp_path):
     assert receipt.path is not None and receipt.path.exists()
     assert decoded(receipt.image) == [QR_PAYLOAD]
     assert "1204" in receipt.text and "482913" in receipt.text
+
+
+def test_a_printer_without_native_qr_skips_gs_k_and_says_so(tmp_path):
+    assert not PROFILE_58MM.native_qr
+    printer = VirtualPrinter(PROFILE_58MM, out_dir=tmp_path)
+    printer.feed(render(sample_checkin(), PROFILE_58MM, native_qr=True))
+    [receipt] = printer.receipts
+    assert decoded(receipt.image) == []
+    assert "1204" in receipt.text
+    assert receipt.notes == ["the 58mm printer has no native QR code (GS ( k): not printed"]
+    assert Image.open(receipt.path).text["Comment"] == receipt.notes[0]
 
 
 def test_barcode_prints_and_decodes():

@@ -74,6 +74,7 @@ class Fields:
     document_number: str = "X1234567"
     nationality: str = "IDN"
     booking_token: str = ""
+    names_truncated: bool = False
 
 
 @dataclass

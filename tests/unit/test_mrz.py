@@ -1,6 +1,7 @@
 """ICAO 9303 machine readable zones: specimens, generated documents, corruptions, OCR confusions."""
 
 import string
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -9,6 +10,8 @@ from hypothesis import strategies as st
 
 from drivers.idscan import DocumentFields, DocumentKind, ExpiryState, Sex, Source, check_digit, parse_mrz
 from drivers.idscan.mrz import describe_code, format_mrz
+from kiosk.frontdesk import Guest
+from kiosk.journey.identity import Verdict, verify
 from tests.idscan_samples import MRV_A, MRV_B, TD1, TD1_LONG, TD2, TD3
 
 VALUE = {c: i for i, c in enumerate(string.digits + string.ascii_uppercase)} | {"<": 0}
@@ -96,6 +99,24 @@ def test_names_written_as_an_issuer_writes_them():
     assert zone.split("\n")[0].startswith("P<VNMNGUYEN<<THI<ANH<O<BRIEN<SMITH<")
     doc = parse(zone)
     assert doc.valid and (doc.fields.surname, doc.fields.given_names) == ("NGUYEN", "THI ANH O BRIEN SMITH")
+
+
+def test_a_name_cut_to_fit_the_zone_matches_the_booking_it_was_cut_from():
+    booked = Guest("Wolfeschlegelsteinhausen", "Hubert Blaine Wilhelm", None, "", "", "")
+    fields = DocumentFields(
+        issuing_state="D",
+        document_number="C01X00T47",
+        surname=booked.surname,
+        given_names=booked.given_names,
+        nationality="D",
+        birth_date=date(1964, 8, 12),
+        expiry_date=date(2031, 1, 2),
+    )
+    doc = parse(format_mrz(DocumentKind.TD3, fields))  # 39 characters: "...<<HUBERT<BLAINE"
+    assert doc.valid and doc.fields.given_names == "HUBERT BLAINE" and doc.fields.names_truncated
+    assert verify(doc, booked, date(2026, 11, 26)) is Verdict.MATCH
+    assert verify(doc, replace(booked, given_names="Hubert Blair"), date(2026, 11, 26)) is Verdict.MISMATCH
+    assert not parse(TD3).fields.names_truncated  # a name that fits ends in fillers
 
 
 def test_special_codes_described_and_malformed_codes_refused():
