@@ -32,6 +32,13 @@ def full_name_matches(surname_a: str, given_a: str, surname_b: str, given_b: str
     return bool(a) and (sorted(a) == sorted(b) or "".join(sorted(a)) == "".join(sorted(b)))
 
 
+def masked_name(guest: Guest) -> str:
+    """The booking's name as shown before identity: given names as initials ("B. A. Santoso"), so
+    whoever typed a surname learns nothing of the guest they did not already know."""
+    initials = " ".join(f"{word[0]}." for word in guest.given_names.split())
+    return f"{initials} {guest.surname}".strip()
+
+
 def is_identity_document(doc: ScannedDocument) -> bool:
     return str(doc.kind) in MRZ_KINDS
 
