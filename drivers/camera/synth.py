@@ -188,8 +188,8 @@ def card_face(width: int, rng: np.random.Generator, art: np.ndarray | None = Non
     height = round(width * ID1_MM[1] / ID1_MM[0])
     face = np.full((height, width), 228, np.uint8)
     u = width / 100
-    face[: int(14 * u)] = 70  # the issuer's band
-    cv2.putText(face, "REPUBLIK", (int(4 * u), int(10 * u)), cv2.FONT_HERSHEY_SIMPLEX, u / 22, 240, 2)
+    face[: int(14 * u)] = 175  # the issuer's band, printed in a light colour
+    cv2.putText(face, "REPUBLIK", (int(4 * u), int(10 * u)), cv2.FONT_HERSHEY_SIMPLEX, u / 22, 40, 2)
     portrait = (int(66 * u), int(20 * u), int(94 * u), int(58 * u))
     face[portrait[1] : portrait[3], portrait[0] : portrait[2]] = 150
     centre = ((portrait[0] + portrait[2]) // 2, (portrait[1] + portrait[3]) // 2)
