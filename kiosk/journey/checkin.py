@@ -133,7 +133,9 @@ class Session:
     id_photo: bytes | None = None
     # A document of someone else was shown: identity is over for this session (staff are called).
     identity_refused: bool = False
-    help_sent: dict[str, HelpState] = field(default_factory=dict)  # assistance asked, by reason
+    # Assistance the journey asked for by itself (a mismatch), by reason: "Call staff" then shows
+    # how that went instead of asking twice.
+    help_sent: dict[str, HelpState] = field(default_factory=dict)
     email: str = ""
     phone: str = ""
     terms_accepted: bool = False
@@ -435,24 +437,25 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         self.overlay = Overlay.HELP
         reason = reason or "guest pressed Help"
         sent = session.help_sent.get(reason) if session is not None else None
-        self.help_state = sent or HelpState.SENDING  # staff already called for this: not twice
+        self.help_state = sent or HelpState.SENDING
         self._changed()
         if sent is None:
             self._call_staff(reason)
 
-    def _call_staff(self, reason: str) -> None:
-        """Record an assistance request; the help overlay, when open, follows how it went."""
+    def _call_staff(self, reason: str, *, once: bool = False) -> None:
+        """Record an assistance request; the help overlay, when open, follows how it went.
+        ``once``: the journey asks by itself, and the guest's "Call staff" shows this request."""
         session = self.session
         booking_id = session.booking.id if session and session.booking else None
-        if session is not None:
+        if once and session is not None:
             session.help_sent[reason] = HelpState.SENDING
         screen = str(self.step)
 
         def done(_result: None, error: BaseException | None) -> None:
             state = HelpState.FAILED if error else HelpState.SENT
-            if session is not None:
+            if once and session is not None:
                 if error:
-                    session.help_sent.pop(reason, None)  # asking again sends it again
+                    session.help_sent.pop(reason, None)  # "Call staff" then asks again
                 else:
                     session.help_sent[reason] = state
             if self.overlay is Overlay.HELP and self.session is session:
@@ -602,7 +605,6 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
                 )
             )
         else:
-            session.identity_refused = True
             self._refused_bookings.add(session.booking.id)
             self._mismatch()
 
@@ -623,7 +625,7 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             )
         )
         if "id_mismatch" not in self.session.help_sent:
-            self._call_staff("id_mismatch")
+            self._call_staff("id_mismatch", once=True)
 
     def _identity_passed(self, step: Step) -> None:
         """Identity is done (a matching document, a photo for the desk, a skip, typed details):
