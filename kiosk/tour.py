@@ -164,9 +164,8 @@ class Tour(Robot):
         rng = np.random.default_rng(7)
         view = self.app.screens[screen].ids.camera
         if what == "card":  # an ID card without lines of letters: no code to read, a document to see
-            self.app.devices["camera"].show_card(angle=8, tilt=0.1)
+            yield from self.camera_shows(lambda camera: camera.show_card(angle=8, tilt=0.1))
             yield lambda: view.live
-            yield from self.frames(3)
             return
         payload, symbology = {
             "booking": (booking_payload(rng), Symbology.QR),
@@ -384,8 +383,7 @@ class Tour(Robot):
         yield from self.hold_up("id_photo", "card")
         yield from self.shoot("id-photo")
         # A photo of the empty desk is no ID photo.
-        self.app.devices["camera"].show(None)
-        yield from self.frames(3)
+        yield from self.camera_shows(lambda camera: camera.show(None))
         j.take_photo()
         yield from self.problem("photo-no-document")
         j.act(Action.TRY_AGAIN)

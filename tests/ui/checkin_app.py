@@ -141,7 +141,7 @@ def main(report_path: Path) -> int:
             self.press(self.screen().ids.no_mrz)
             yield from self.settle(Step.ID_PHOTO)
             camera = self.app.devices["camera"]
-            camera.show(None)  # the empty desk: a grey frame
+            yield from self.camera_shows(lambda c: c.show(None))  # the empty desk: a grey frame
             self.press(self.screen().ids.take)
             yield from self.settle(Step.PROBLEM, Step.REGISTRATION)
             self.said("photo_empty")
@@ -149,9 +149,7 @@ def main(report_path: Path) -> int:
             if j.step is Step.PROBLEM:
                 self.press(next(w for w in self.screen().ids.actions.children if w.action == "try_again"))
                 yield from self.settle(Step.ID_PHOTO)
-                shown = camera.preview().number
-                camera.show_card(angle=-5, tilt=0.1)
-                yield lambda: camera.preview().number > shown + 2  # the card is the newest picture
+                yield from self.camera_shows(lambda c: c.show_card(angle=-5, tilt=0.1))
                 self.press(self.screen().ids.take)
                 yield from self.settle(Step.REGISTRATION, Step.PROBLEM)
             report["after_card_photo"] = str(j.step)

@@ -139,13 +139,10 @@ def main(report_path: Path) -> int:
             report["walkin_identity_button"] = self.screen().ids.no_mrz.text
             self.press(self.screen().ids.no_mrz)
             yield from self.settle(Step.ID_PHOTO)
-            camera = self.app.devices["camera"]
-            shown = camera.preview().number
-            camera.show_card(angle=6)
-            yield lambda: camera.preview().number > shown + 2  # the card is the newest picture
+            yield from self.camera_shows(lambda c: c.show_card(angle=6))
             self.press(self.screen().ids.take)
             yield from self.settle(Step.WALKIN_DETAILS)
-            camera.show(None)
+            self.app.devices["camera"].show(None)
             ids = self.screen().ids
             self.press(ids.submit)  # nothing typed yet
             yield lambda: bool(j.field_error)
