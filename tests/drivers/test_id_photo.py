@@ -119,7 +119,7 @@ def test_sim_camera_photographs_an_empty_desk_or_a_card():
         assert dev.photograph().content is PhotoContent.DOCUMENT
     finally:
         dev.shutdown()
-    # As shipped for `make run`: the card lies there from the start.
+    # With id_card = true (to try the ID photo in `make run`) the card lies there from the start.
     dev = SimulatedCamera("camera", SimulatedCamera.Options(fps=30, id_card=True))
     dev.start().result(timeout=5)
     try:
