@@ -636,11 +636,6 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         else:
             self._go(step)
 
-    @property
-    def walk_in_may_type(self) -> bool:
-        """May a walk-in type their name instead of showing an ID document (the property's choice)?"""
-        return self.settings.walkin_identity != "required"
-
     def no_mrz(self) -> None:
         """The guest's card has no machine-readable lines (an Indonesian KTP, say)."""
         self.touch()

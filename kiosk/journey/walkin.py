@@ -135,6 +135,11 @@ class WalkInFlow:
     def walk_in(self) -> WalkIn | None:
         return self.session.walk_in if self.session is not None else None
 
+    @property
+    def walk_in_may_type(self) -> bool:
+        """May a walk-in type their name instead of showing an ID document (the property's choice)?"""
+        return bool(self.settings.walkin_identity != "required")
+
     def walk_in_departure(self) -> date:
         assert self.walk_in is not None
         return self.business_date() + timedelta(days=self.walk_in.nights)
