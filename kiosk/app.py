@@ -23,7 +23,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kivy.uix.widget import Widget
 
-from drivers.base import DataEvent, Device, DeviceError, DeviceEvent
+from drivers.base import DataEvent, Device, DeviceEvent
 from kiosk import frontdesk
 from kiosk.config import KioskSettings
 from kiosk.devices import build_devices, payment_journal
@@ -159,7 +159,7 @@ class KioskApp(App):
             settings.checkin,
             terminal=terminal,
             printer=printer,
-            camera=self._photograph if self.camera is not None else None,
+            camera=self.camera.photograph if self.camera is not None else None,
             clock=Clock.get_boottime,
             translate=translate,
             languages=self.languages,
@@ -170,18 +170,6 @@ class KioskApp(App):
         self._generation = 0
         self._language = ""
         self._drawn_callbacks: list[Callable[[], None]] = []
-
-    def _photograph(self) -> bytes:
-        """The camera's newest frame as a JPEG (worker thread): an ID card without MRZ, for the desk."""
-        import cv2
-
-        frame = self.camera.preview().frame  # type: ignore[union-attr]
-        if frame is None:
-            raise DeviceError("the camera has no picture yet")
-        ok, jpeg = cv2.imencode(".jpg", frame)
-        if not ok:
-            raise DeviceError("the picture could not be encoded")
-        return jpeg.tobytes()
 
     def _device(self, kind: str) -> Any:
         for device in self.devices.values():

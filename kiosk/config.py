@@ -68,6 +68,10 @@ class CheckinSection(_Section):
     # An ID document without a machine-readable zone (an Indonesian KTP): a photo for the desk to
     # check later, or ask for staff.
     id_without_mrz: Literal["photo", "staff"] = "photo"
+    # A walk-in (no booking yet) shows a passport or ID card: required (a card without lines of
+    # letters is photographed for the desk, then the name typed from it), optional (the guest may
+    # type their name instead), or off (the name is typed).
+    walkin_identity: Literal["required", "optional", "off"] = "required"
     # The version of the house terms and privacy notice the guest accepts (stored with the check-in).
     terms_version: str = Field("2026-01", min_length=1, max_length=32)
 

@@ -142,6 +142,13 @@ class Robot:
 
     # -- the guest's finger -------------------------------------------------------------------
 
+    def camera_shows(self, show: Callable[[Any], None]) -> Script:
+        """Change what the (simulated) camera sees, until its newest picture is the new one."""
+        camera = self.app.devices["camera"]
+        seen = camera.preview().number
+        show(camera)
+        yield lambda: camera.preview().number > seen + 2
+
     def press(self, widget: Widget) -> None:
         """A touch down and up in the middle of ``widget``, through the window like a real one."""
         x, y = widget.to_window(*widget.center)

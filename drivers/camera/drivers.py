@@ -30,7 +30,7 @@ from pydantic import Field, model_validator
 
 from drivers.base import Device, DeviceFailureError, DeviceOptions, ErrorEvent, HealthReport, NoHardwareError
 from drivers.camera.capture import CaptureThread, FrameSource, LatestFrame
-from drivers.camera.types import Point, ScanHint, Symbology
+from drivers.camera.types import IdPhoto, Point, ScanHint, Symbology
 from drivers.idscan.document import DocumentKind, Source
 from drivers.idscan.recognize import recognize
 from drivers.registry import register
@@ -114,6 +114,15 @@ class CameraDevice(Device):
             self._hint, self._region = ScanHint.SHOW_CODE, ()
             self._armed_at = self._slot.newest()[0]
         self._armed.set()
+
+    def photograph(self) -> IdPhoto:
+        """The newest frame as a JPEG for the desk, with whether it shows a document (worker thread)."""
+        from drivers.camera.photo import inspect
+
+        frame = self._slot.newest()[1]
+        if frame is None:
+            raise DeviceFailureError(f"{self.name} has no picture yet")
+        return inspect(frame)
 
     def preview(self) -> Preview:
         """Never blocks: the newest frame and the latest hint."""
@@ -305,6 +314,9 @@ class SimulatedCameraOptions(CameraOptions):
     fps: float = Field(15.0, gt=0, le=60)
     width: int = Field(1280, ge=160, le=4096)
     height: int = Field(720, ge=120, le=2160)
+    # With no files: an ID card lies on the desk under the camera (an ID photo then passes),
+    # or the desk is empty (a grey frame, which the ID photo check refuses).
+    id_card: bool = False
 
 
 class _PlayedSource:
@@ -341,9 +353,15 @@ class SimulatedCamera(CameraDevice):
     options: SimulatedCameraOptions
 
     def _blank(self) -> list[np.ndarray]:
+        """What the camera sees when nothing is held up to it."""
         import numpy as np
 
-        return [np.full((self.options.height, self.options.width, 3), 96, np.uint8)]
+        from drivers.camera.synth import CardScene, render_card
+
+        size = (self.options.width, self.options.height)
+        if self.options.id_card:
+            return [render_card(CardScene(size=size, angle=4, tilt=0.05))]
+        return [np.full((size[1], size[0], 3), 96, np.uint8)]
 
     def _open_source(self) -> FrameSource:
         import cv2
@@ -372,3 +390,12 @@ class SimulatedCamera(CameraDevice):
         size = (self.options.width, self.options.height)
         scene.setdefault("module_px", 6.0 if symbology is Symbology.QR else 3.0)
         self._source.show([render(Scene(data, symbology, size=size, **scene))])
+
+    def show_card(self, **scene: Any) -> None:
+        """Lay an ID card without machine-readable lines under the camera (``synth.CardScene``)."""
+        from drivers.camera.synth import CardScene, render_card
+
+        if not isinstance(self._source, _PlayedSource):
+            raise DeviceFailureError(f"{self.name} is not open")
+        size = (self.options.width, self.options.height)
+        self._source.show([render_card(CardScene(size=size, **scene))])

@@ -1,7 +1,9 @@
-"""Generated camera frames: a code on a card or phone screen, as a cheap webcam would see it.
+"""Generated camera frames: a code on a card or phone screen, or an ID card laid under the camera,
+as a cheap webcam would see them.
 
 The simulated camera plays these; tests and the bench use them to measure the decoder under tilt,
-blur, noise, dim light, glare and phone screens (inverted or low-contrast codes).
+blur, noise, dim light, glare and phone screens (inverted or low-contrast codes), and the ID photo
+check (``drivers.camera.photo``) on cards and on frames without one.
 """
 
 from __future__ import annotations
@@ -56,14 +58,19 @@ def code_image(payload: bytes, symbology: Symbology, columns: int = 0) -> np.nda
     return np.asarray(zxingcpp.write_barcode_to_image(barcode, scale=1), dtype=np.uint8)
 
 
+def desk(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """An empty desk under the camera: a gentle gradient with some texture (grey, float32)."""
+    width, height = size
+    ramp = np.linspace(70, 130, width, dtype=np.float32)[None, :]
+    frame = np.repeat(ramp, height, axis=0) + rng.normal(0, 6, (height, width)).astype(np.float32)
+    return cv2.GaussianBlur(frame, (0, 0), 2)
+
+
 def render(scene: Scene) -> np.ndarray:
     """One BGR frame of ``scene``; deterministic for a given seed."""
     rng = np.random.default_rng(scene.seed)
     width, height = scene.size
-    # A desk-like background: a gentle gradient with some texture.
-    ramp = np.linspace(70, 130, width, dtype=np.float32)[None, :]
-    frame = np.repeat(ramp, height, axis=0) + rng.normal(0, 6, (height, width)).astype(np.float32)
-    frame = cv2.GaussianBlur(frame, (0, 0), 2)
+    frame = desk(scene.size, rng)
 
     code = code_image(scene.payload, scene.symbology, scene.columns).astype(np.float32)
     code = cv2.resize(code, None, fx=scene.module_px, fy=scene.module_px, interpolation=cv2.INTER_LINEAR)
@@ -182,3 +189,69 @@ def class_scenes(name: str, count: int, seed: int = 0) -> list[Scene]:
             for s in scenes
         ]
     return scenes
+
+
+ID1_MM = (85.60, 53.98)  # ISO/IEC 7810 ID-1: bank cards, most national ID cards
+
+
+@dataclass(frozen=True)
+class CardScene:
+    """An ID card (ID-1, no machine-readable lines) laid on the desk under the camera."""
+
+    width_share: float = 0.5  # the card's width as a share of the frame's
+    angle: float = 0.0  # degrees, counter-clockwise
+    tilt: float = 0.0  # perspective: the far edge this share shorter than the near one
+    blur: float = 0.0
+    noise: float = 0.0
+    offset: tuple[int, int] = (0, 0)
+    size: tuple[int, int] = (1280, 720)
+    seed: int = 0
+    art: np.ndarray | None = None  # a picture printed on the card (grey or BGR), e.g. another's
+
+
+def card_face(width: int, rng: np.random.Generator, art: np.ndarray | None = None) -> np.ndarray:
+    """The card's printed face at ``width`` pixels: a header band, a portrait, lines of text."""
+    height = round(width * ID1_MM[1] / ID1_MM[0])
+    face = np.full((height, width), 228, np.uint8)
+    u = width / 100
+    face[: int(14 * u)] = 175  # the issuer's band, printed in a light colour
+    cv2.putText(face, "REPUBLIK", (int(4 * u), int(10 * u)), cv2.FONT_HERSHEY_SIMPLEX, u / 22, 40, 2)
+    portrait = (int(66 * u), int(20 * u), int(94 * u), int(58 * u))
+    face[portrait[1] : portrait[3], portrait[0] : portrait[2]] = 150
+    centre = ((portrait[0] + portrait[2]) // 2, (portrait[1] + portrait[3]) // 2)
+    cv2.ellipse(face, centre, (int(9 * u), int(12 * u)), 0, 0, 360, 95, -1)
+    for i in range(5):
+        words = "".join(chr(65 + int(c)) for c in rng.integers(0, 26, int(rng.integers(6, 12))))
+        y = int((22 + 8 * i) * u)
+        cv2.putText(face, words, (int(4 * u), y), cv2.FONT_HERSHEY_SIMPLEX, u / 16, 35, 2)
+    if art is not None:
+        grey = cv2.cvtColor(art, cv2.COLOR_BGR2GRAY) if art.ndim == 3 else art
+        box = (int(4 * u), int(60 * u), int(60 * u), height - int(3 * u))
+        fitted = cv2.resize(grey, (box[2] - box[0], box[3] - box[1]), interpolation=cv2.INTER_AREA)
+        face[box[1] : box[3], box[0] : box[2]] = fitted
+    return face.astype(np.float32)
+
+
+def render_card(scene: CardScene) -> np.ndarray:
+    """One BGR frame of the card on the desk; deterministic for a given seed."""
+    rng = np.random.default_rng(scene.seed)
+    width, height = scene.size
+    frame = desk(scene.size, rng)
+    card = card_face(int(width * scene.width_share), rng, scene.art)
+    h, w = card.shape
+    inset = w * scene.tilt / 2
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[inset, 0], [w - inset, 0], [w, h], [0, h]])
+    # Tilt, then turn about the card's centre, then place it in the frame.
+    cx, cy = width / 2 + scene.offset[0], height / 2 + scene.offset[1]
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), scene.angle, 1.0)
+    turn[0, 2] += cx - w / 2
+    turn[1, 2] += cy - h / 2
+    placed = cv2.transform(dst[None], turn)[0].astype(np.float32)
+    warp = cv2.getPerspectiveTransform(src, placed)
+    cv2.warpPerspective(card, warp, (width, height), dst=frame, borderMode=cv2.BORDER_TRANSPARENT)
+    if scene.blur:
+        frame = cv2.GaussianBlur(frame, (0, 0), scene.blur)
+    if scene.noise:
+        frame = frame + rng.normal(0, scene.noise, frame.shape).astype(np.float32)
+    return cv2.cvtColor(np.clip(frame, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)

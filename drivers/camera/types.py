@@ -38,3 +38,19 @@ class FrameResult:
     codes: tuple[DecodedCode, ...]
     hint: ScanHint
     region: tuple[Point, ...] = ()  # where a code seems to be, decoded or not
+
+
+class PhotoContent(enum.StrEnum):
+    """What a photo taken for the desk shows, as far as the camera can tell."""
+
+    DOCUMENT = "document"  # a card- or page-shaped document fills a fair share of the frame
+    NOTHING = "nothing"  # an empty desk, a grey or dark frame, a wall, a hand: no document
+
+
+@dataclass(frozen=True)
+class IdPhoto:
+    """A photo of an ID document for the desk to verify, and what was found in it."""
+
+    jpeg: bytes = field(repr=False)
+    content: PhotoContent
+    region: tuple[Point, ...] = ()  # the document's corners in frame pixels

@@ -61,7 +61,8 @@ class AssistanceRequest(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)  # made by the kiosk
     property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("property.id"), index=True)
-    kiosk_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kiosk.id"))
+    # None: raised by the server itself (a decision on the dashboard), not by a kiosk.
+    kiosk_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("kiosk.id"))
     screen: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(200), default="")
     reservation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("reservation.id"))

@@ -67,6 +67,10 @@ class Reservation(Base):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_by: Mapped[str] = mapped_column(String(80), default="")  # "kiosk:<name>" or "desk"
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The desk found the ID photo taken at the kiosk is not this guest's: the access code is
+    # revoked, and the stay sees the desk (no kiosk check-out, no new code) until cleared there.
+    identity_rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    identity_rejected_by: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     guest: Mapped[Guest] = relationship()

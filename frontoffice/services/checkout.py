@@ -15,6 +15,7 @@ from frontoffice.services.errors import Conflict
 NOT_IN_HOUSE = "not_in_house"
 DISPUTED = "disputed_charges"
 PAYMENT_REVIEW = "payment_review"  # a payment's outcome is unknown: the balance is not certain
+IDENTITY_REJECTED = "identity_rejected"  # the desk found the ID photo is not this guest's
 
 
 def find(session: Session, prop: Property, query: StaySearchIn) -> list[Reservation]:
@@ -31,6 +32,8 @@ def refusal(session: Session, reservation: Reservation) -> str:
     """Why this stay cannot check out at a kiosk ("" when it can; a balance is paid there)."""
     if reservation.status is not ReservationStatus.CHECKED_IN:
         return NOT_IN_HOUSE
+    if reservation.identity_rejected_at is not None:
+        return IDENTITY_REJECTED
     disputed = exists().where(Charge.reservation_id == reservation.id, Charge.disputed)
     if session.scalar(select(disputed)):
         return DISPUTED

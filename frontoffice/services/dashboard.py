@@ -28,7 +28,7 @@ from frontoffice.models import (
     RoomType,
 )
 from frontoffice.models.base import utcnow
-from frontoffice.services import audit, changes, checkout, folio
+from frontoffice.services import audit, changes, checkout, folio, stays
 from frontoffice.services.errors import NotFound
 
 OfStay = TypeVar("OfStay", Charge, Payment, RegistrationImage)
@@ -55,6 +55,7 @@ class Stay:
     checked_in_by: str
     balance: int
     signature: uuid.UUID | None  # the registration card's signature image, if the guest signed
+    identity_rejected: bool = False  # the desk found the kiosk's ID photo is not this guest's
 
 
 def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> list[Stay]:
@@ -74,6 +75,7 @@ def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> lis
             Reservation.checked_in_by,
             folio.balance_of(Reservation.id),
             _image_of(Reservation.id, ImageKind.SIGNATURE),
+            Reservation.identity_rejected_at,
         )
         .join(Guest, Guest.id == Reservation.guest_id)
         .join(RoomType, RoomType.id == Reservation.room_type_id)
@@ -95,8 +97,24 @@ def _stays(session: Session, prop: Property, *where: ColumnElement[bool]) -> lis
             by,
             int(balance),
             sig,
+            rejected is not None,
         )
-        for rid, code, given, surname, room, kind, arrive, leave, status, at, by, balance, sig in rows
+        for (
+            rid,
+            code,
+            given,
+            surname,
+            room,
+            kind,
+            arrive,
+            leave,
+            status,
+            at,
+            by,
+            balance,
+            sig,
+            rejected,
+        ) in rows
     ]
 
 
@@ -173,12 +191,12 @@ def open_assistance(
 ) -> list[tuple[AssistanceRequest, str, Reservation | None]]:
     rows = session.execute(
         select(AssistanceRequest, Kiosk.name, Reservation)
-        .join(Kiosk, Kiosk.id == AssistanceRequest.kiosk_id)
+        .outerjoin(Kiosk, Kiosk.id == AssistanceRequest.kiosk_id)  # none: the server raised it
         .outerjoin(Reservation, Reservation.id == AssistanceRequest.reservation_id)
         .where(AssistanceRequest.property_id == prop.id, AssistanceRequest.resolved_at.is_(None))
         .order_by(AssistanceRequest.created_at)
     ).all()
-    return [(a, name, r) for a, name, r in rows]
+    return [(a, name or "", r) for a, name, r in rows]
 
 
 def open_dead_letters(session: Session, prop: Property) -> list[tuple[DeadLetter, str]]:
@@ -379,9 +397,64 @@ def verify_id_photo(session: Session, prop: Property, image_id: uuid.UUID, actor
     row = _of_stay(session, prop, RegistrationImage, image_id, RegistrationImage.kind == ImageKind.ID_PHOTO)
     if row is None:
         return
-    action = "id_photo_verified" if matches else "id_photo_rejected"
-    audit.record(session, prop.id, actor, action, "reservation", row.reservation_id)
+    if matches:
+        audit.record(session, prop.id, actor, "id_photo_verified", "reservation", row.reservation_id)
+    else:
+        reservation = stays.get_reservation(session, prop, row.reservation_id, lock=True, related=False)
+        _reject_identity(session, prop, reservation, actor)
     session.delete(row)
+
+
+def _reject_identity(session: Session, prop: Property, reservation: Reservation, actor: str) -> None:
+    """Someone else's ID got this room: its access code stops working, the stay is flagged (no kiosk
+    check-out, no new code but from the desk) and a help request asks staff to see the guest."""
+    now = utcnow()
+    revoked = bool(reservation.access_code)
+    reservation.access_code = ""
+    reservation.identity_rejected_at, reservation.identity_rejected_by = now, actor
+    session.add(
+        AssistanceRequest(
+            id=uuid.uuid4(),
+            property_id=prop.id,
+            kiosk_id=None,
+            screen="id_photos",
+            reason="id_photo_rejected: the ID photo is not this guest's; access code revoked, see the guest",
+            reservation_id=reservation.id,
+            created_at=now,
+        )
+    )
+    changes.record(session, prop.id, changes.RESERVATION, reservation.id)
+    audit.record(
+        session,
+        prop.id,
+        actor,
+        "id_photo_rejected",
+        "reservation",
+        reservation.id,
+        access_code_revoked=revoked,
+    )
+
+
+def clear_identity(session: Session, prop: Property, reservation_id: uuid.UUID, actor: str) -> None:
+    """The desk saw the guest's own ID: the flag goes, and an in-house guest gets a new access code
+    (the old one stays void). Clearing what is not flagged changes nothing."""
+    reservation = stays.get_reservation(session, prop, reservation_id, lock=True, related=False)
+    if reservation.identity_rejected_at is None:
+        return
+    reservation.identity_rejected_at, reservation.identity_rejected_by = None, ""
+    issued = reservation.status is ReservationStatus.CHECKED_IN
+    if issued:
+        reservation.access_code = stays.new_access_code()
+    changes.record(session, prop.id, changes.RESERVATION, reservation.id)
+    audit.record(
+        session,
+        prop.id,
+        actor,
+        "identity_checked_at_desk",
+        "reservation",
+        reservation.id,
+        access_code_issued=issued,
+    )
 
 
 def set_dispute(

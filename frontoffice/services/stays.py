@@ -26,6 +26,10 @@ from frontoffice.services.errors import Conflict, NotFound
 ACCESS_CODE_DIGITS = 6
 
 
+def new_access_code() -> str:
+    return f"{secrets.randbelow(10**ACCESS_CODE_DIGITS):0{ACCESS_CODE_DIGITS}d}"
+
+
 def get_reservation(
     session: Session, prop: Property, reservation_id: uuid.UUID, *, lock: bool, related: bool = True
 ) -> Reservation:
@@ -78,7 +82,7 @@ def check_in(
     reservation.status = ReservationStatus.CHECKED_IN
     reservation.checked_in_at = at
     reservation.checked_in_by = actor
-    reservation.access_code = f"{secrets.randbelow(10**ACCESS_CODE_DIGITS):0{ACCESS_CODE_DIGITS}d}"
+    reservation.access_code = new_access_code()
     if registration.email is not None:
         reservation.guest.email = registration.email
     if registration.phone is not None:

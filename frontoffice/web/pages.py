@@ -238,6 +238,13 @@ def verify_id_photo(
     return _back("/id-photos")
 
 
+@router.post("/stays/{reservation_id}/identity-checked")
+def clear_identity(reservation_id: uuid.UUID, db: DB, who: PostingStaff) -> RedirectResponse:
+    with db.session(write=True) as session:
+        dashboard.clear_identity(session, who.property, reservation_id, who.actor)
+    return _back(f"/stays/{reservation_id}")
+
+
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.mount(PREFIX + "/static", StaticFiles(directory=HERE / "static"), name="dashboard-static")

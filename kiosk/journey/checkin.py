@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from drivers.base import DataEvent, DeviceError, DeviceEvent
+from drivers.camera.types import IdPhoto, PhotoContent
 from drivers.money import Money
 from drivers.payment.messages import GuestMessage
 from drivers.payment.model import DisplayText, Operation, PaymentResult, ReceiptLine
@@ -130,6 +131,11 @@ class Session:
     booking: Booking | None = None
     document: ScannedDocument | None = None
     id_photo: bytes | None = None
+    # A document of someone else was shown: identity is over for this session (staff are called).
+    identity_refused: bool = False
+    # Assistance the journey asked for by itself (a mismatch), by reason: "Call staff" then shows
+    # how that went instead of asking twice.
+    help_sent: dict[str, HelpState] = field(default_factory=dict)
     email: str = ""
     phone: str = ""
     terms_accepted: bool = False
@@ -232,7 +238,7 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         *,
         terminal: CardTerminal | None,
         printer: ReceiptPrinter | None,
-        camera: Callable[[], bytes] | None = None,
+        camera: Callable[[], IdPhoto] | None = None,
         clock: Callable[[], float],
         translate: Callable[[str, str], str] = lambda _lang, msgid: msgid,
         languages: tuple[str, ...] = ("en", "id"),
@@ -263,6 +269,8 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         self._listeners: list[Callable[[], None]] = []
         self._unsubscribe_terminal: Callable[[], None] | None = None
         self._retry: Callable[[], None] | None = None
+        # Bookings a document of someone else was shown for: this kiosk sends them to the desk.
+        self._refused_bookings: set[uuid.UUID] = set()
 
     # -- observers ------------------------------------------------------------------------------
 
@@ -426,16 +434,32 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         """Record an assistance request for the staff and show what to do meanwhile."""
         self.touch()
         session = self.session
-        booking_id = session.booking.id if session and session.booking else None
         self.overlay = Overlay.HELP
-        self.help_state = HelpState.SENDING
-        self._changed()
-        screen = str(self.step)
         reason = reason or "guest pressed Help"
+        sent = session.help_sent.get(reason) if session is not None else None
+        self.help_state = sent or HelpState.SENDING
+        self._changed()
+        if sent is None:
+            self._call_staff(reason)
+
+    def _call_staff(self, reason: str, *, once: bool = False) -> None:
+        """Record an assistance request; the help overlay, when open, follows how it went.
+        ``once``: the journey asks by itself, and the guest's "Call staff" shows this request."""
+        session = self.session
+        booking_id = session.booking.id if session and session.booking else None
+        if once and session is not None:
+            session.help_sent[reason] = HelpState.SENDING
+        screen = str(self.step)
 
         def done(_result: None, error: BaseException | None) -> None:
-            if self.overlay is Overlay.HELP:
-                self.help_state = HelpState.FAILED if error else HelpState.SENT
+            state = HelpState.FAILED if error else HelpState.SENT
+            if once and session is not None:
+                if error:
+                    session.help_sent.pop(reason, None)  # "Call staff" then asks again
+                else:
+                    session.help_sent[reason] = state
+            if self.overlay is Overlay.HELP and self.session is session:
+                self.help_state = state
                 self._changed()
 
         self.runner.run(lambda: self.office.request_assistance(screen, reason, booking_id), done)
@@ -529,15 +553,17 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         self.session.email = booking.guest.email
         self.session.phone = booking.guest.phone
         if booking.status == "checked_in":
+            # Said to whoever typed a code and a surname: nothing of the stay (not its room).
             self._fail(
                 Problem(
                     "already_checked_in",
                     N_("You are already checked in"),
-                    N_("Your room is {room}. If you need a new key or receipt, please ask our staff."),
+                    N_("If you need a new key or receipt, please ask our staff at the front desk."),
                     (Action.STAFF, Action.START_OVER),
-                    {"room": booking.room.number if booking.room else "-"},
                 )
             )
+        elif booking.id in self._refused_bookings:
+            self._mismatch()
         elif self.settings.identity == "off":
             self._go(Step.REGISTRATION)
         elif self.session.document is not None:
@@ -553,7 +579,7 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         verdict = identity.verify(doc, session.booking.guest, self.business_date())
         if verdict is identity.Verdict.MATCH:
             session.document = doc
-            self._go(Step.REGISTRATION)
+            self._identity_passed(Step.REGISTRATION)
             return
         session.document = None
         skip = (Action.SKIP,) if self.settings.identity == "optional" else ()
@@ -579,24 +605,43 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
                 )
             )
         else:
-            self._fail(
-                Problem(
-                    "id_mismatch",
-                    N_("This document does not match the booking"),
-                    N_(
-                        "The name on the document is not the name on the booking. "
-                        "Our staff will check it with you."
-                    ),
-                    (Action.STAFF, Action.TRY_AGAIN, *skip),
-                )
+            self._refused_bookings.add(session.booking.id)
+            self._mismatch()
+
+    def _mismatch(self) -> None:
+        """Another person's document: identity ends for this session, staff are called, and the
+        guest can only wait for them or start over (no retry, no photo, no skip)."""
+        assert self.session is not None
+        self.session.identity_refused = True
+        self._fail(
+            Problem(
+                "id_mismatch",
+                N_("This document does not match the booking"),
+                N_(
+                    "The name on the document is not the name on the booking. We have called our "
+                    "staff: they will check it with you at the front desk."
+                ),
+                (Action.STAFF, Action.START_OVER),
             )
+        )
+        if "id_mismatch" not in self.session.help_sent:
+            self._call_staff("id_mismatch", once=True)
+
+    def _identity_passed(self, step: Step) -> None:
+        """Identity is done (a matching document, a photo for the desk, a skip, typed details):
+        on to ``step``, unless another person's document already ended identity for the session."""
+        assert self.session is not None
+        if self.session.identity_refused:
+            self._mismatch()
+        else:
+            self._go(step)
 
     def no_mrz(self) -> None:
         """The guest's card has no machine-readable lines (an Indonesian KTP, say)."""
         self.touch()
         if self.step is not Step.IDENTITY:
             return
-        if self.walk_in is not None:
+        if self.walk_in is not None and self.walk_in_may_type:
             self.type_details()
         elif self.settings.id_without_mrz == "photo" and self.camera is not None:
             self._go(Step.ID_PHOTO)
@@ -618,10 +663,27 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         self._wait("photo")
         self._run(camera, self._photo_taken, self._photo_failed)
 
-    def _photo_taken(self, image: bytes) -> None:
+    def _photo_taken(self, photo: IdPhoto) -> None:
         assert self.session is not None
-        self.session.id_photo = image
-        self._go(Step.REGISTRATION)
+        if photo.content is PhotoContent.NOTHING:
+            self._fail(
+                Problem(
+                    "photo_no_document",
+                    N_("We cannot see an ID card in the photo"),
+                    N_(
+                        "Place your ID card face up inside the frame, so that all four corners show, "
+                        "then take the photo again. Our staff can also check it at the front desk."
+                    ),
+                    (Action.TRY_AGAIN, Action.STAFF),
+                )
+            )
+            return
+        if self.session.identity_refused:
+            self._mismatch()
+            return
+        self.session.id_photo = photo.jpeg
+        # A walk-in's card has no lines to read: the name on the booking is typed from it.
+        self._go(Step.WALKIN_DETAILS if self.walk_in is not None else Step.REGISTRATION)
 
     def _photo_failed(self, exc: BaseException) -> None:
         log.warning("ID photo failed: %s", exc)
@@ -638,8 +700,8 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         self.touch()
         if self.walk_in is not None:
             self.type_details()  # a walk-in needs a name on the booking
-        elif self.settings.identity == "optional":
-            self._go(Step.REGISTRATION)
+        elif self.settings.identity == "optional" and self.step in (Step.IDENTITY, Step.PROBLEM):
+            self._identity_passed(Step.REGISTRATION)
 
     # -- registration card and signature --------------------------------------------------------
 
@@ -949,7 +1011,7 @@ def _retry_step(problem: Problem) -> Step:
         return problem.params.get("back_to", Step.FIND)
     if problem.kind.startswith("id_"):
         return Step.IDENTITY
-    if problem.kind == "photo_failed":
+    if problem.kind in ("photo_failed", "photo_no_document"):
         return Step.ID_PHOTO
     return Step.FIND
 

@@ -47,6 +47,13 @@ def truncated_name_matches(surname_a: str, given_a: str, surname_b: str, given_b
     return bool(tokens(surname_a)) and begins(surname_a, surname_b) and begins(given_a, given_b)
 
 
+def masked_name(guest: Guest) -> str:
+    """The booking's name as shown before identity: given names as initials ("B. A. Santoso"), so
+    whoever typed a surname learns nothing of the guest they did not already know."""
+    initials = " ".join(f"{word[0]}." for word in guest.given_names.split())
+    return f"{initials} {guest.surname}".strip()
+
+
 def is_identity_document(doc: ScannedDocument) -> bool:
     return str(doc.kind) in MRZ_KINDS
 

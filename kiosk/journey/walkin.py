@@ -135,6 +135,11 @@ class WalkInFlow:
     def walk_in(self) -> WalkIn | None:
         return self.session.walk_in if self.session is not None else None
 
+    @property
+    def walk_in_may_type(self) -> bool:
+        """May a walk-in type their name instead of showing an ID document (the property's choice)?"""
+        return bool(self.settings.walkin_identity != "required")
+
     def walk_in_departure(self) -> date:
         assert self.walk_in is not None
         return self.business_date() + timedelta(days=self.walk_in.nights)
@@ -228,7 +233,7 @@ class WalkInFlow:
         assert session is not None
         if w.guest is not None and session.signature_png:
             self._check_before_paying()  # chose again after a sell-out: details and signature stand
-        elif self.settings.identity == "off":
+        elif self.settings.walkin_identity == "off":
             self._go(Step.WALKIN_DETAILS)
         else:
             self._go(Step.IDENTITY)
@@ -239,14 +244,16 @@ class WalkInFlow:
         """A passport or ID card scanned at IDENTITY: its details are the booking's guest."""
         f = doc.fields
         if not doc.valid or not identity.is_identity_document(doc) or not f.surname.strip():
-            self._fail(
-                Problem(
-                    "id_unreadable",
-                    N_("We could not read your document"),
-                    N_("Place it flat on the scanner and try again, or type your details instead."),
-                    (Action.TRY_AGAIN, Action.TYPE_DETAILS, Action.STAFF),
+            if self.walk_in_may_type:
+                body = N_("Place it flat on the scanner and try again, or type your details instead.")
+                actions = (Action.TRY_AGAIN, Action.TYPE_DETAILS, Action.STAFF)
+            else:
+                body = N_(
+                    "Place the page with your photo flat on the scanner, "
+                    "with the two lines of letters at the bottom."
                 )
-            )
+                actions = (Action.TRY_AGAIN, Action.STAFF)
+            self._fail(Problem("id_unreadable", N_("We could not read your document"), body, actions))
             return
         if f.expiry_date is not None and f.expiry_date < self.business_date():
             self._fail(
@@ -270,9 +277,14 @@ class WalkInFlow:
         self._go(Step.REGISTRATION)
 
     def type_details(self) -> None:
-        """No document to scan (or none readable): the guest types their name instead."""
+        """No document to scan (or none readable): the guest types their name instead, where the
+        property allows a walk-in without ID; otherwise only after a photo of their ID card."""
         self.touch()
-        if self.walk_in is not None and self.step in (Step.IDENTITY, Step.PROBLEM):
+        session = self.session
+        if self.walk_in is None or self.step not in (Step.IDENTITY, Step.PROBLEM):
+            return
+        assert session is not None
+        if self.walk_in_may_type or session.id_photo is not None:
             self._go(Step.WALKIN_DETAILS)
 
     def submit_details(self, surname: str, given_names: str) -> None:
@@ -461,7 +473,7 @@ class WalkInFlow:
 
     def walk_in_back(self, step: Step) -> Step | None:
         """Where "Back" goes from a step shared with check-in (None: the session ends)."""
-        scan = self.settings.identity != "off"
+        scan = self.settings.walkin_identity != "off"
         typed = self.session is not None and self.session.document is None
         return {
             Step.IDENTITY: Step.WALKIN_QUOTE,

@@ -8,6 +8,7 @@ from kivy.factory import Factory
 
 from kiosk.i18n import short_date
 from kiosk.i18n.live import tr
+from kiosk.journey import identity
 from kiosk.screens.base import JourneyScreen
 
 
@@ -24,8 +25,7 @@ class ChooseScreen(JourneyScreen):
         box.clear_widgets()
         for booking in matches:
             item: Any = Factory.BookingChoice()
-            guest = f"{booking.guest.given_names} {booking.guest.surname}".strip()
-            item.title = f"{guest} · {booking.room_type.name}"
+            item.title = f"{identity.masked_name(booking.guest)} · {booking.room_type.name}"
             item.detail = tr._("{arrival} to {departure} · {nights} nights · {adults} adults").format(
                 arrival=short_date(booking.arrival, j.language),
                 departure=short_date(booking.departure, j.language),

@@ -1,16 +1,18 @@
 """The staff dashboard: in a real headless Chromium (Debian's, driven by Playwright), and over HTTP."""
 
 import base64
+import io
 import uuid
 from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from frontoffice.api.app import create_app
-from frontoffice.models import AssistanceRequest, Payment, Property, StaffUser
+from frontoffice.models import AssistanceRequest, Payment, Property, Reservation, StaffUser
 from frontoffice.services import staff
 from tests.server.conftest import BUSINESS_DATE, idem
 from tests.server.helpers import arrival, card_payment
@@ -187,3 +189,39 @@ def test_kiosks_page_shows_each_device_as_the_kiosk_reports_it(db, desk, client)
     assert f'title="paper near end">{receipt}' in page
     assert '<span class="pill faulty">backup_printer: faulty</span> <span class="muted">paper out' in page
     assert 'title="no answer to status enquiry"><span class="pill unknown">card_terminal: unknown' in page
+
+
+def test_id_photo_does_not_match_in_chromium(db, desk, client, browser):
+    """The desk's "Does not match", clicked as staff click it: the stay is flagged where they look
+    next (the help request, the stay page), and "ID checked at the desk" gives it a new code."""
+    r = arrival(client, "Santoso")
+    jpeg = io.BytesIO()
+    Image.new("RGB", (64, 40), "white").save(jpeg, format="JPEG")
+    registration = {"id_photo_jpeg": base64.b64encode(jpeg.getvalue()).decode()}
+    res = client.post(
+        f"/api/v1/reservations/{r['id']}/check-in", json={"registration": registration}, headers=idem()
+    )
+    assert res.status_code == 200, res.text
+    with live_server(db) as base:
+        context = browser.new_context(base_url=base)
+        page = context.new_page()
+        page.goto("/dashboard/login")
+        page.fill("input[name=name]", "frida")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.click("nav >> text=ID photos")
+        page.locator("section.photo", has_text="Santoso").locator("button", has_text="Does not match").click()
+        assert "No ID photos waiting." in page.inner_text("main")
+        page.click("nav >> text=Assistance")
+        assert page.locator("tr", has_text="id_photo_rejected").count() == 1
+        page.click("nav >> text=In house")
+        page.locator("tr", has_text="Santoso").locator("a", has_text="Santoso").click()
+        assert "ID does not match" in page.inner_text("#identity-rejected")
+        assert "checks out at the desk" in page.inner_text("main")
+        page.locator("button", has_text="ID checked at the desk").click()
+        assert page.locator("#identity-rejected").count() == 0
+        assert "may check out at a kiosk" in page.inner_text("main")
+        context.close()
+    with db.session() as session:
+        stay = session.get_one(Reservation, uuid.UUID(r["id"]))
+        assert stay.identity_rejected_at is None and len(stay.access_code) == 6

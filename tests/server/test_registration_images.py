@@ -1,5 +1,5 @@
 """The registration card's signature and an ID photo travel with the check-in; the desk verifies the
-photo on the dashboard, which deletes it."""
+photo on the dashboard, which deletes it; a photo that does not match takes back what it gave."""
 
 import base64
 import io
@@ -7,10 +7,17 @@ import uuid
 
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from frontoffice.api.app import create_app
-from frontoffice.models import AuditEvent, ImageKind, Property, RegistrationImage
+from frontoffice.models import (
+    AssistanceRequest,
+    AuditEvent,
+    ImageKind,
+    Property,
+    RegistrationImage,
+    Reservation,
+)
 from frontoffice.services import staff
 from tests.server.conftest import idem
 from tests.server.helpers import arrival
@@ -99,3 +106,67 @@ def test_signature_and_id_photo_stored_shown_and_photo_deleted_once_verified(db,
         actions = [a.action for a in session.scalars(select(AuditEvent))]
     assert kinds == [ImageKind.SIGNATURE]  # the signature stays with the registration
     assert actions.count("id_photo_verified") == 1 and actions.count("id_photo_rejected") == 1
+
+
+def test_does_not_match_revokes_the_code_flags_the_stay_calls_staff_and_sends_check_out_to_the_desk(
+    db, hotel, client
+):
+    """The guest was told "our staff will check it": a "does not match" must change what the
+    photo let them have. The room's code stops working, the stay is flagged on its page and in the
+    lists, a help request asks staff to see the guest, the kiosk may not check the stay out, and
+    only the desk (having seen the guest's own ID) clears the flag and issues a new code."""
+    with db.session(write=True) as session:
+        staff.set_password(session, session.get_one(Property, hotel.id), "frida", PASSWORD)
+    r = arrival(client, "Santoso")
+    checked_in = _check_in(client, r, id_photo_jpeg=_b64(_image("JPEG")))
+    assert checked_in.status_code == 200 and len(checked_in.json()["access_code"]) == 6
+    rid = uuid.UUID(r["id"])
+    with db.session() as session:
+        photo = session.scalars(
+            select(RegistrationImage.id).where(RegistrationImage.kind == "id_photo")
+        ).one()
+    folio = client.get(f"/api/v1/reservations/{rid}/folio").json()
+    assert folio["check_out"] == {"allowed": True, "reason": ""}
+
+    with TestClient(create_app(db)) as web:
+        csrf = _login(web)
+        assert web.post(f"/dashboard/id-photos/{photo}/rejected", data={"csrf": csrf}).status_code == 200
+        with db.session() as session:
+            stay = session.get_one(Reservation, rid)
+            assert stay.access_code == "" and stay.identity_rejected_at is not None
+            assert stay.identity_rejected_by == "staff:frida"
+            help_rows = list(session.scalars(select(AssistanceRequest)))
+            events = [(a.action, a.detail) for a in session.scalars(select(AuditEvent))]
+        assert [(h.reservation_id, h.kiosk_id, h.reason.split(":")[0]) for h in help_rows] == [
+            (rid, None, "id_photo_rejected")
+        ]
+        assert ("id_photo_rejected", {"access_code_revoked": True}) in events
+        # Staff see it: the help request, the flag on the stay and on the in-house list.
+        assistance = web.get("/dashboard/assistance").text
+        assert (
+            "id_photo_rejected" in assistance
+            and "dashboard" in assistance
+            and r["confirmation_code"] in assistance
+        )
+        page = web.get(f"/dashboard/stays/{rid}").text
+        assert 'id="identity-rejected"' in page and "checks out at the desk" in page
+        assert "ID does not match" in web.get("/dashboard/in-house").text
+        # The kiosk may not check the stay out.
+        folio = client.get(f"/api/v1/reservations/{rid}/folio").json()
+        assert folio["check_out"] == {"allowed": False, "reason": "identity_rejected"}
+        refused = client.post(f"/api/v1/reservations/{rid}/check-out", headers=idem())
+        assert refused.status_code == 409 and refused.json()["error"] == "identity_rejected"
+        # A second click finds nothing left to do: no second help request.
+        assert web.post(f"/dashboard/id-photos/{photo}/rejected", data={"csrf": csrf}).status_code == 200
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(AssistanceRequest)) == 1
+        # The desk saw the guest's own ID: a new code, the flag gone, the kiosk may check out again.
+        assert web.post(f"/dashboard/stays/{rid}/identity-checked", data={"csrf": "x"}).status_code == 403
+        cleared = web.post(f"/dashboard/stays/{rid}/identity-checked", data={"csrf": csrf})
+        assert cleared.status_code == 200 and 'id="identity-rejected"' not in cleared.text
+    with db.session() as session:
+        stay = session.get_one(Reservation, rid)
+        assert stay.identity_rejected_at is None and len(stay.access_code) == 6
+        actions = [a.action for a in session.scalars(select(AuditEvent))]
+    assert actions.count("identity_checked_at_desk") == 1
+    assert client.get(f"/api/v1/reservations/{rid}/folio").json()["check_out"]["allowed"] is True

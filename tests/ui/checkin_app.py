@@ -112,6 +112,48 @@ def main(report_path: Path) -> int:
             yield lambda: j.overlay is Overlay.HELP and j.help_state.value == "sent"
             yield from self.frames(2)
             self.said("help")
+            j.close_overlay()
+            yield from self.frames(2)
+            # A mismatch ends identity: a guest looks for another way past it (a retry, then the
+            # "no lines of letters" card and a photo of the empty desk) and finds none.
+            report["mismatch_actions"] = [w.action for w in reversed(self.screen().ids.actions.children)]
+            retry = [w for w in self.screen().ids.actions.children if w.action == "try_again"]
+            if retry:
+                self.press(retry[0])
+                yield from self.settle(Step.IDENTITY)
+                self.press(self.screen().ids.no_mrz)
+                yield from self.settle(Step.ID_PHOTO, Step.PROBLEM)
+                if j.step is Step.ID_PHOTO:
+                    self.press(self.screen().ids.take)
+                    yield from self.settle(Step.REGISTRATION, Step.PROBLEM)
+            self.press(self.app.root.ids.back_button)
+            yield from self.frames(2)
+            report["after_mismatch"] = [str(j.step), j.problem.kind if j.problem else ""]
+            report["after_mismatch_photo"] = j.session.id_photo is not None
+            j.end()
+
+            # A card without lines of letters: the photo of an empty desk is refused, a card passes.
+            b = self.booking("Tanaka")
+            report["bookings"]["Tanaka"] = str(b.id)
+            yield from self.find(b.confirmation_code, "Tanaka")
+            yield from self.settle(Step.IDENTITY)
+            self.said("identity")
+            self.press(self.screen().ids.no_mrz)
+            yield from self.settle(Step.ID_PHOTO)
+            camera = self.app.devices["camera"]
+            yield from self.camera_shows(lambda c: c.show(None))  # the empty desk: a grey frame
+            self.press(self.screen().ids.take)
+            yield from self.settle(Step.PROBLEM, Step.REGISTRATION)
+            self.said("photo_empty")
+            report["after_empty_photo"] = [str(j.step), j.problem.kind if j.problem else ""]
+            if j.step is Step.PROBLEM:
+                self.press(next(w for w in self.screen().ids.actions.children if w.action == "try_again"))
+                yield from self.settle(Step.ID_PHOTO)
+                yield from self.camera_shows(lambda c: c.show_card(angle=-5, tilt=0.1))
+                self.press(self.screen().ids.take)
+                yield from self.settle(Step.REGISTRATION, Step.PROBLEM)
+            report["after_card_photo"] = str(j.step)
+            camera.show(None)
             j.end()
 
             # Declined card, then another card; then the printer out of paper.

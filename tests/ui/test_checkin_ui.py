@@ -55,6 +55,26 @@ def test_id_mismatch_asks_for_staff_and_records_it(run):
     assert _reservation(session, str(booking)).status.value == "confirmed"
 
 
+def test_a_mismatch_ends_identity_no_retry_no_photo_of_an_empty_desk(run):
+    """The path that gave a room on the old kiosk: wrong passport -> Try again -> "My ID card has
+    no lines of letters" -> a photo of the empty camera frame. Now the mismatch offers staff and
+    start over only, and nothing passes identity afterwards."""
+    data, session = run
+    assert data["mismatch_actions"] == ["staff", "start_over"]
+    assert "We have called our staff" in data["id_mismatch"][0]
+    assert data["after_mismatch"] == ["problem", "id_mismatch"] and not data["after_mismatch_photo"]
+    assert _reservation(session, data["bookings"]["Wirawan"]).status.value == "confirmed"
+
+
+def test_an_id_photo_must_show_a_card(run):
+    data, _ = run
+    assert data["after_empty_photo"] == ["problem", "photo_no_document"]
+    assert "We cannot see an ID card in the photo" in data["photo_empty"][0]
+    assert data["after_card_photo"] == "registration"
+    # Before identity the booking's name is shown with initials only (Yuki Tanaka: "Y. Tanaka").
+    assert "Y. Tanaka" in data["identity"][0] and "Yuki" not in data["identity"][0]
+
+
 def test_declined_card_then_another_card_is_paid_once(run):
     data, session = run
     assert "Your card was declined. You have not been charged." in data["declined"][0]

@@ -59,6 +59,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "problem-not-found",
         "problem-id-mismatch",
         "problem-id-expired",
+        "problem-photo-no-document",
         "problem-room-not-ready",
         "problem-payment-declined",
         "problem-offline",
@@ -112,6 +113,14 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
     assert "Check out" in attract["en"] and "Check-out" in attract["id"]
     assert "Book a room" in attract["en"] and "Pesan kamar" in attract["id"]
     assert "Hotel Sambut Jakarta" in attract["en"]
+    # A mismatch offers staff and start over, nothing else; the already-checked-in guest's room
+    # number is nowhere before identity.
+    mismatch = next(texts for n, texts in screens.items() if n.endswith("en-problem-id-mismatch.png"))
+    assert "Call staff" in mismatch and "Start over" in mismatch and "Try again" not in mismatch
+    already = next(texts for n, texts in screens.items() if n.endswith("en-problem-already-checked-in.png"))
+    finish = next(texts for n, texts in screens.items() if n.endswith("en-finish.png"))  # the same guest
+    rooms = [t for t in finish if len(t) <= 5 and t.isalnum() and any(c.isdigit() for c in t)]
+    assert rooms and not any(room in " ".join(already) for room in rooms), (rooms, already)
     finish_id = next(texts for n, texts in screens.items() if n.endswith("id-payment.png"))
     assert any(t.startswith("Rp ") for t in finish_id)
     for png in out.glob("*.png"):

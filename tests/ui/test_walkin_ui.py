@@ -57,6 +57,9 @@ def test_name_typed_on_the_keyboard_instead_of_a_scan(run):
     data, _ = run
     assert "Please type your surname." in data["details_empty"][0]
     assert data["typed_guest"] == ["Siregar", "Rina"]
+    # Walk-in ID is required (the shipped setting): no "Type my details instead", a photo first.
+    assert data["walkin_identity_button"] == "My ID card has no lines of letters"
+    assert data["typed_with_photo"] is True
     assert "Rina Siregar" in data["typed_registration"][0]
 
 

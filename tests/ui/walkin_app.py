@@ -130,13 +130,19 @@ def main(report_path: Path) -> int:
             self.press(self.screen().ids.done)
             yield from self.settle(Step.ATTRACT)
 
-            # No passport at hand: the name typed on the on-screen keyboard.
+            # No passport, an ID card without lines of letters: its photo for the desk, then the
+            # name typed from it on the on-screen keyboard.
             yield from self.to_rooms()
             yield from self.pick(j.walk_in.offers[0].room_type.code)
             self.press(self.screen().ids.submit)
             yield from self.settle(Step.IDENTITY)
+            report["walkin_identity_button"] = self.screen().ids.no_mrz.text
             self.press(self.screen().ids.no_mrz)
+            yield from self.settle(Step.ID_PHOTO)
+            yield from self.camera_shows(lambda c: c.show_card(angle=6))
+            self.press(self.screen().ids.take)
             yield from self.settle(Step.WALKIN_DETAILS)
+            self.app.devices["camera"].show(None)
             ids = self.screen().ids
             self.press(ids.submit)  # nothing typed yet
             yield lambda: bool(j.field_error)
@@ -151,6 +157,7 @@ def main(report_path: Path) -> int:
             yield from self.settle(Step.REGISTRATION)
             self.said("typed_registration")
             report["typed_guest"] = [j.walk_in.guest.surname, j.walk_in.guest.given_names]
+            report["typed_with_photo"] = j.session.id_photo is not None
             j.end()
 
             # The server cannot be reached: said before any money is taken.

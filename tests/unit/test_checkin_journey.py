@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from drivers.base import DataEvent, DeviceOfflineError
+from drivers.camera.types import IdPhoto, PhotoContent
 from drivers.money import Money
 from drivers.payment.model import DisplayText, Operation, Outcome, PaymentResult, ReceiptLine
 from drivers.printer.drivers import PaperOutError
@@ -29,6 +30,8 @@ from kiosk.frontdesk import (
     RoomNotReady,
     RoomType,
 )
+from kiosk.i18n import translate
+from kiosk.journey import identity
 from kiosk.journey.checkin import Action, CheckinJourney, HelpState, Overlay, Step
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -439,14 +442,23 @@ def test_unreadable_scan_at_find():
     assert j.problem.kind == "code_unreadable"
 
 
-def test_already_checked_in():
+def test_already_checked_in_says_nothing_of_the_stay():
+    """Whoever knows a code and a surname learns no room number (nor anything else) before identity."""
     r = rig([booking(status="checked_in", room=ROOM)])
     j = r.journey
     j.start()
     j.choose(Step.ENTER_CODE)
     j.submit_code("AUM2C9", "Santoso")
     r.go()
-    assert j.problem.kind == "already_checked_in" and j.problem.params["room"] == "305"
+    assert j.problem.kind == "already_checked_in"
+    shown = " ".join(translate(lang, m).format(**j.problem.params) for lang in ("en", "id")
+                     for m in (j.problem.title, j.problem.body))  # fmt: skip
+    assert "305" not in shown and not j.problem.params
+
+
+def test_names_before_identity_are_masked():
+    assert identity.masked_name(Guest("Santoso", "Budi Agus", None, "IDN", "", "")) == "B. A. Santoso"
+    assert identity.masked_name(Guest("Sukarno", "", None, "IDN", "", "")) == "Sukarno"
 
 
 def test_server_unreachable_then_try_again_keeps_the_typed_search():
@@ -468,8 +480,6 @@ def test_server_unreachable_then_try_again_keeps_the_typed_search():
 @pytest.mark.parametrize(
     ("doc", "kind"),
     [
-        (Doc(fields=Fields(surname="WIJAYA", given_names="ANDI")), "id_mismatch"),
-        (Doc(fields=Fields(birth_date=date(1990, 1, 1))), "id_mismatch"),
         (Doc(fields=Fields(expiry_date=date(2026, 11, 26))), "id_expired"),
         (Doc(valid=False), "id_unreadable"),
         (Doc(kind="booking"), "id_unreadable"),
@@ -487,6 +497,91 @@ def test_identity_never_passes_silently(doc, kind):
     assert Action.STAFF in j.problem.actions and Action.SKIP not in j.problem.actions
     j.act(Action.TRY_AGAIN)
     assert j.step is Step.IDENTITY
+
+
+def to_mismatch(r: Rig, doc: Doc) -> CheckinJourney:
+    j = r.journey
+    j.start()
+    j.choose(Step.ENTER_CODE)
+    j.submit_code("AUM2C9", "Santoso")
+    r.go()
+    j.scanned(doc)
+    r.go()
+    return j
+
+
+@pytest.mark.parametrize("identity_setting", ["required", "optional"])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        Doc(fields=Fields(surname="WIJAYA", given_names="ANDI")),
+        Doc(fields=Fields(birth_date=date(1990, 1, 1))),
+    ],
+)
+def test_mismatch_ends_identity_for_the_session_and_calls_staff(doc, identity_setting):
+    """After another person's document no route passes identity: not the matching passport, not
+    a card without lines (photo), not a skip; staff are called at once, and only staff or start
+    over are offered."""
+    r = rig(camera=lambda: IdPhoto(b"jpeg", PhotoContent.DOCUMENT), identity=identity_setting)
+    j = to_mismatch(r, doc)
+    assert j.problem.kind == "id_mismatch"
+    assert j.problem.actions == (Action.STAFF, Action.START_OVER)
+    assert r.office.assistance == [("problem", "id_mismatch")]
+    for route in (
+        lambda: j.act(Action.TRY_AGAIN),
+        lambda: j.act(Action.SKIP),
+        lambda: j.act(Action.OTHER_WAY),
+        j.back,
+        j.no_mrz,
+        j.take_photo,
+        j.skip_identity,
+        lambda: j.scanned(Doc()),  # the matching passport, now
+    ):
+        route()
+        r.go()
+        assert j.step is Step.PROBLEM and j.problem.kind == "id_mismatch", route
+    # The journey's own ways in, called directly, are closed too.
+    j._go(Step.IDENTITY)
+    j.scanned(Doc())
+    assert j.problem.kind == "id_mismatch"
+    j._go(Step.ID_PHOTO)
+    j.take_photo()
+    r.go()
+    assert j.step is Step.PROBLEM and j.session.id_photo is None
+    # "Call staff" shows they are coming, without asking twice.
+    j.act(Action.STAFF)
+    r.go()
+    assert j.overlay is Overlay.HELP and j.help_state is HelpState.SENT
+    assert r.office.assistance == [("problem", "id_mismatch")]
+    # Starting over on this kiosk finds the booking but goes to staff again, not to identity.
+    j.close_overlay()
+    j.act(Action.START_OVER)
+    assert j.step is Step.ATTRACT
+    j.start()
+    j.choose(Step.ENTER_CODE)
+    j.submit_code("AUM2C9", "Santoso")
+    r.go()
+    assert j.problem.kind == "id_mismatch" and r.office.assistance[-1] == ("problem", "id_mismatch")
+
+
+def test_id_photo_must_show_a_document():
+    photos = [IdPhoto(b"empty", PhotoContent.NOTHING), IdPhoto(b"card", PhotoContent.DOCUMENT)]
+    r = rig(camera=lambda: photos.pop(0))
+    j = r.journey
+    j.start()
+    j.choose(Step.ENTER_CODE)
+    j.submit_code("AUM2C9", "Santoso")
+    r.go()
+    j.no_mrz()
+    j.take_photo()
+    r.go()
+    assert j.step is Step.PROBLEM and j.problem.kind == "photo_no_document"
+    assert j.problem.actions == (Action.TRY_AGAIN, Action.STAFF) and j.session.id_photo is None
+    j.act(Action.TRY_AGAIN)
+    assert j.step is Step.ID_PHOTO
+    j.take_photo()
+    r.go()
+    assert j.step is Step.REGISTRATION and j.session.id_photo == b"card"
 
 
 def test_names_match_like_the_server_accents_order_single_word():
@@ -522,7 +617,7 @@ def test_optional_identity_can_be_skipped_after_a_failure():
 
 
 def test_card_without_mrz_photo_or_staff():
-    r = rig(camera=lambda: b"jpeg")
+    r = rig(camera=lambda: IdPhoto(b"jpeg", PhotoContent.DOCUMENT))
     j = r.journey
     j.start()
     j.choose(Step.ENTER_CODE)
@@ -543,7 +638,7 @@ def test_card_without_mrz_photo_or_staff():
     # The photo and the signature go with the registration; the desk verifies the photo there.
     assert r.office.checkins[-1].id_photo_jpeg == b"jpeg"
     assert r.office.checkins[-1].signature_png == b"png"
-    r2 = rig(id_without_mrz="staff", camera=lambda: b"jpeg")
+    r2 = rig(id_without_mrz="staff", camera=lambda: IdPhoto(b"jpeg", PhotoContent.DOCUMENT))
     j = r2.journey
     j.start()
     j.choose(Step.ENTER_CODE)

@@ -207,6 +207,8 @@ def test_offline_says_so_kindly_charges_nothing_and_retries():
         ("not_in_house", "checked_out", "checkout_reservation_checked_out"),
         ("not_in_house", "confirmed", "checkout_reservation_confirmed"),
         ("something_new", "checked_in", "checkout_something_new"),
+        # The desk found the ID photo is not this guest's: to the desk, without saying why aloud.
+        ("identity_rejected", "checked_in", "checkout_identity_rejected"),
     ],
 )
 def test_reasons_for_the_desk_are_said_kindly(reason, status, kind):

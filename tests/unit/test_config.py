@@ -17,6 +17,7 @@ def test_shipped_configs_are_valid():
     kiosk = load_kiosk(ROOT / "config" / "kiosk.toml")
     server = load_server(ROOT / "config" / "server.toml")
     assert kiosk.kiosk.name == "lobby-1"
+    assert kiosk.checkin.walkin_identity == "required"  # walk-in ID unless the property turns it off
     assert server.server.database_url.startswith("sqlite:///")
 
 
@@ -51,6 +52,11 @@ def _cli(args, env):
         ("kiosk", "[kiosk]\nrotation = 45\n", "kiosk.rotation: Input should be 0, 90, 180 or 270"),
         ("kiosk", "[kiosk]\ndefault_language = 'fr'\n", "kiosk.default_language"),
         ("kiosk", "[server]\ntimeout_s = -1\n", "server.timeout_s: Input should be greater than 0"),
+        (
+            "kiosk",
+            "[checkin]\nwalkin_identity = 'maybe'\n",
+            "checkin.walkin_identity: Input should be 'required', 'optional' or 'off'",
+        ),
         (
             "kiosk",
             "[devices.p]\nkind = 'printer'\ndriver = 'nope'\n",

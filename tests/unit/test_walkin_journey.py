@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from drivers.camera.types import IdPhoto, PhotoContent
 from drivers.money import Money
 from drivers.payment.model import Operation, Outcome, PaymentResult
 from kiosk.frontdesk import Booking, Offer, Offline, Refused, RoomType, WalkInGuest
@@ -428,8 +429,8 @@ def test_expired_document_is_refused():
     assert j.step is Step.IDENTITY
 
 
-def test_unreadable_document_then_typed_details():
-    r = walkin_rig()
+def test_unreadable_document_then_typed_details_where_the_property_allows_it():
+    r = walkin_rig(walkin_identity="optional")
     j = to_rooms(r)
     j.choose_offer(j.walk_in.offers[0])
     j.book_offer()
@@ -445,14 +446,60 @@ def test_unreadable_document_then_typed_details():
     assert j.step is Step.WALKIN_DETAILS
 
 
+def test_walk_in_id_required_by_default_no_typing_without_a_document():
+    """Walk-in ID is required unless the property turns it off: no "Type my details instead",
+    no skip; a card without lines of letters is photographed (a document must show), and only
+    then is the name typed from it."""
+    r = walkin_rig(camera=lambda: IdPhoto(b"jpeg", PhotoContent.DOCUMENT))
+    j = to_rooms(r)
+    j.choose_offer(j.walk_in.offers[0])
+    j.book_offer()
+    assert j.step is Step.IDENTITY and not j.walk_in_may_type
+    j.type_details()
+    j.skip_identity()
+    assert j.step is Step.IDENTITY
+    j.scanned(Doc(valid=False))
+    assert j.problem.kind == "id_unreadable" and j.problem.actions == (Action.TRY_AGAIN, Action.STAFF)
+    j.type_details()
+    assert j.step is Step.PROBLEM
+    j.act(Action.TRY_AGAIN)
+    j.no_mrz()
+    assert j.step is Step.ID_PHOTO
+    j.take_photo()
+    r.go()
+    assert j.step is Step.WALKIN_DETAILS and j.session.id_photo == b"jpeg"
+    j.submit_details("Lestari", "Dewi")
+    assert j.step is Step.REGISTRATION
+    # Without a camera (or with the desk checking cards), the guest sees staff.
+    r2 = walkin_rig(id_without_mrz="staff")
+    j2 = to_rooms(r2)
+    j2.choose_offer(j2.walk_in.offers[0])
+    j2.book_offer()
+    j2.no_mrz()
+    assert j2.problem.kind == "id_needs_staff" and Action.TYPE_DETAILS not in j2.problem.actions
+
+
+def test_walk_in_empty_photo_is_refused_and_types_nothing():
+    r = walkin_rig(camera=lambda: IdPhoto(b"jpeg", PhotoContent.NOTHING))
+    j = to_rooms(r)
+    j.choose_offer(j.walk_in.offers[0])
+    j.book_offer()
+    j.no_mrz()
+    j.take_photo()
+    r.go()
+    assert j.problem.kind == "photo_no_document" and j.session.id_photo is None
+    j.type_details()
+    assert j.step is Step.PROBLEM
+
+
 def test_card_without_mrz_and_identity_off_go_to_typing():
-    r = walkin_rig()
+    r = walkin_rig(walkin_identity="optional")
     j = to_rooms(r)
     j.choose_offer(j.walk_in.offers[0])
     j.book_offer()
     j.no_mrz()
     assert j.step is Step.WALKIN_DETAILS
-    r2 = walkin_rig(identity="off")
+    r2 = walkin_rig(walkin_identity="off")
     j2 = to_rooms(r2)
     j2.choose_offer(j2.walk_in.offers[0])
     j2.book_offer()
