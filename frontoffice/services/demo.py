@@ -225,6 +225,7 @@ def build(session: Session, today: date | None = None, *, floors: int = 4, seed:
         check_out_time=time(12, 0),
         service_rate_bp=1000,
         tax_rate_bp=1000,
+        tax_id="01.234.567.8-073.000",  # an NPWP: 15 digits, as the tax office writes it
         wifi_ssid="Sambut-Guest",
         wifi_password="selamat-datang",
         breakfast_hours="06:30–10:30, restaurant on floor 1",

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 27)
 PROPERTY = PropertyInfo(
     "JKT", "Hotel Sambut Jakarta", "Jl. Sudirman 1", "Asia/Jakarta", "IDR", TODAY, "14:00", "12:00",
-    "Sambut-Guest", "selamat-datang", "06:30–10:30, restaurant on floor 1",
+    "Sambut-Guest", "selamat-datang", "06:30–10:30, restaurant on floor 1", "01.234.567.8-073.000", 0, 1000,
 )  # fmt: skip
 ROOM = Room(uuid.uuid4(), "305", 3, "Take the lift to floor 3, then right", "DLX", "vacant", "clean", True)
 
