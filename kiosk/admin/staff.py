@@ -23,6 +23,7 @@ from drivers.printer.drivers import EscposPrinter, PrintResult
 from drivers.printer.receipts import DayTotal, end_of_day_receipt
 from kiosk.admin.audit import WallClock, utc_now
 from kiosk.admin.devicemanager import DeviceManager, describe
+from kiosk.admin.faults import known
 from kiosk.admin.state import AdminState
 from kiosk.admin.unlock import AdminError, AdminMode
 from kiosk.config import ROOT
@@ -49,8 +50,9 @@ class DeviceStatus:
     driver: str
     state: str
     health: Health
-    reason: str
+    reason: str  # raw, for the logs and the diagnostics
     paper: str | None = None  # printers: "ok", "near_end", "out" or "unknown"
+    advice: str = ""  # the reason in words with a way forward, when it is a fault we know (a msgid)
 
 
 @dataclass(frozen=True)
@@ -181,9 +183,17 @@ class StaffActions:
             if report.health is Health.UNKNOWN and name in self.devices.start_errors:
                 reason = f"did not start: {self.devices.start_errors[name]}"
             paper = report.detail.get("paper") if device.kind == "printer" else None
+            explained = known(reason) if report.health is not Health.OK and reason else ""
             rows.append(
                 DeviceStatus(
-                    name, device.kind, device.driver, device.state.value, report.health, reason, paper
+                    name,
+                    device.kind,
+                    device.driver,
+                    device.state.value,
+                    report.health,
+                    reason,
+                    paper,
+                    explained,
                 )
             )
         connectivity = self.connectivity() if self.connectivity else None

@@ -9,13 +9,13 @@ Catalogues live in ``locale/<lang>/LC_MESSAGES/sambut.po`` and are compiled to `
 from __future__ import annotations
 
 import gettext
-from datetime import date
+from datetime import date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 
 from babel import localedata
 from babel.core import get_global
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 
 from drivers.money import Money, format_money
 
@@ -50,6 +50,12 @@ def formats_locale(lang: str, timezone: str) -> str:
     territory = get_global("zone_territories").get(timezone, "")
     candidate = f"{lang}_{territory}"
     return candidate if territory and candidate in localedata.locale_identifiers() else lang
+
+
+def local_time(at: datetime, tz: tzinfo, lang: str, *, seconds: bool = False) -> str:
+    """``14:03`` / ``14.03`` / ``2:03 PM``: ``at`` on the property's clock, as the property writes it."""
+    locale = formats_locale(lang, getattr(tz, "key", ""))
+    return format_time(at.astimezone(tz), "medium" if seconds else "short", locale=locale)
 
 
 def long_date(day: date, lang: str) -> str:
