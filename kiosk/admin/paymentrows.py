@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from drivers.money import Money
 from drivers.payment.journal import EntryState, JournalEntry
 from drivers.payment.model import Operation, Outcome
-from kiosk.i18n import N_, local_time, money
+from kiosk.i18n import N_, local_time, money, zone_formats
 
 OPERATIONS = {
     Operation.SALE: N_("Payment"),
@@ -49,7 +49,8 @@ class PaymentRow:
 
 def summary(row: PaymentRow, tz: tzinfo, lang: str, translate: Callable[[str], str]) -> str:
     """``14.03 · Payment · Rp 1.250.000 · VISA •••• 1234``: the property's time and formats."""
-    parts = [local_time(row.at, tz, lang), translate(row.operation), money(row.amount, lang), row.card]
+    amount = money(row.amount, zone_formats(lang, tz))
+    parts = [local_time(row.at, tz, lang), translate(row.operation), amount, row.card]
     return "  ·  ".join(filter(None, parts))
 
 

@@ -27,6 +27,7 @@ from kiosk.admin.faults import known
 from kiosk.admin.state import AdminState
 from kiosk.admin.unlock import AdminError, AdminMode
 from kiosk.config import ROOT
+from kiosk.i18n import zone_formats
 
 log = logging.getLogger(__name__)
 
@@ -285,6 +286,7 @@ class StaffActions:
             totals=totals,
             terminal_outcome=terminal_outcome,
             issued_at=now.astimezone(self.tz),
+            locale=zone_formats("en", self.tz),  # its words are English; dates as the property writes them
         )
         printed = False
         try:

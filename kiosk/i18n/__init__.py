@@ -52,10 +52,14 @@ def formats_locale(lang: str, timezone: str) -> str:
     return candidate if territory and candidate in localedata.locale_identifiers() else lang
 
 
+def zone_formats(lang: str, tz: tzinfo) -> str:
+    """``formats_locale`` for a property known by its time zone (a ``ZoneInfo``)."""
+    return formats_locale(lang, getattr(tz, "key", ""))
+
+
 def local_time(at: datetime, tz: tzinfo, lang: str, *, seconds: bool = False) -> str:
     """``14:03`` / ``14.03`` / ``2:03 PM``: ``at`` on the property's clock, as the property writes it."""
-    locale = formats_locale(lang, getattr(tz, "key", ""))
-    return format_time(at.astimezone(tz), "medium" if seconds else "short", locale=locale)
+    return format_time(at.astimezone(tz), "medium" if seconds else "short", locale=zone_formats(lang, tz))
 
 
 def long_date(day: date, lang: str) -> str:

@@ -8,7 +8,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from drivers.money import Money
 from kiosk.admin.devicemanager import describe
 from kiosk.admin.staff import EndOfDayReport
-from kiosk.i18n import money
+from kiosk.i18n import money, zone_formats
 from kiosk.i18n.live import tr
 from kiosk.screens.admin_layer import AdminPage, widget
 
@@ -58,7 +58,7 @@ class AdminDayPage(AdminPage):
         self.message = "\n".join(report.problems)
         self.error = bool(report.problems)
         rows = self.ids.totals
-        lang = tr.lang
+        lang = zone_formats(tr.lang, self.ctl.services.staff.tz)
         for t in report.totals:
             detail = tr._("Sales: {count} · {sales}  ·  Refunds: {refunds} · {refunded}").format(
                 count=t.count,

@@ -84,8 +84,11 @@ def sample_invoice(locale: str = "en_ID"):
         ],
         levies=[Levy("Service charge", 1000, _idr(30_000_000)), Levy("Tax", 1000, _idr(33_000_000))],
         total=_idr(370_500_000),
-        settled=[InvoiceLine("Card payment", _idr(363_000_000), credit=True)],
-        balance=_idr(7_500_000),
+        settled=[
+            InvoiceLine("Card payment", _idr(363_000_000), credit=True),
+            InvoiceLine("Card payment", _idr(7_500_000), credit=True),  # the minibar, at check-out
+        ],
+        balance=_idr(0),
         issued_at=datetime(2026, 11, 29, 11, 42, tzinfo=ZoneInfo("Asia/Makassar")),
         payments=[
             CardPayment(_idr(7_500_000), "VISA", "**** **** **** 1234", "D4E5F6", receipt_no="52000123-0502")

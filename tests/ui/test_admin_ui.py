@@ -82,11 +82,11 @@ def test_payments_to_check_are_resolved_and_today_is_listed(run):
     # The property's clock and formats (Jakarta: "14.03"), the card by brand and last four, and no
     # booking reference or raw card mask.
     assert re.search(
-        r"\d\d\.\d\d  ·  Payment  ·  IDR 125,000 \| connection lost; terminal not readable"
+        r"\d\d\.\d\d  ·  Payment  ·  Rp 125.000 \| connection lost; terminal not readable"
         r" \| It went through",
         payments,
     )
-    assert re.search(r"\d\d\.\d\d  ·  Payment  ·  IDR 850,000  ·  VISA •••• 1111 \| Approved", payments)
+    assert re.search(r"\d\d\.\d\d  ·  Payment  ·  Rp 850.000  ·  VISA •••• 1111 \| Approved", payments)
     assert "SMB-" not in payments and "************" not in payments
     resolved = data["payments_resolved"][0]
     assert "Nothing to check." in resolved and "Recorded: the payment went through." in resolved
@@ -97,7 +97,7 @@ def test_end_of_day_closes_prints_and_sends_the_totals(run):
     said = data["end_of_day"][0]
     assert "Card terminal end of day: approved" in said
     assert "Totals printed" in said and "Totals on their way to the server" in said
-    assert "VISA | Sales: 1 · IDR 850,000" in said
+    assert "VISA | Sales: 1 · Rp 850.000" in said
     assert data["end_of_day_printed"] == 1
     reports = session.scalars(select(AuditEvent).where(AuditEvent.action == "end_of_day_report")).all()
     assert len(reports) == 1
