@@ -96,6 +96,7 @@ def test_end_of_day_closes_prints_and_sends_the_totals(run):
     data, session, _ = run
     said = data["end_of_day"][0]
     assert "Card terminal end of day: approved" in said
+    assert re.search(r"Business date: \d\d? \w{3} \d{4}", said)  # as the property writes it, not ISO
     assert "Totals printed" in said and "Totals on their way to the server" in said
     assert "VISA | Sales: 1 · Rp 850.000" in said
     assert data["end_of_day_printed"] == 1
