@@ -12,7 +12,7 @@ from drivers.printer.receipts import CardPayment
 from drivers.printer.render import render
 from drivers.printer.text import PrintableText
 from drivers.sim.printer import VirtualPrinter
-from tests.drivers.printer_samples import sample_checkin, sample_invoice, sample_payment
+from tests.drivers.printer_samples import PAYMENT, sample_checkin, sample_invoice, sample_payment
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SAMBUT_UPDATE_GOLDEN") == "1"
@@ -145,7 +145,7 @@ def test_screens_and_paper_format_money_alike():
         for lang in ("en", "id"):
             assert money(amount, lang) == format_money(amount, lang)
     text = printed_text(render(sample_payment("id"), PROFILE_80MM))
-    assert money(sample_payment.__globals__["PAYMENT"].amount, "id") in text and ",00" not in text
+    assert money(PAYMENT.amount, "id") in text and ",00" not in text
 
 
 def test_the_invoice_is_one_a_tax_office_accepts():
