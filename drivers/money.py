@@ -1,6 +1,7 @@
 """Money on the kiosk: integer minor units of an ISO 4217 currency, formatted by Babel.
 
-Shared by the payment terminal (what is charged) and the printer (what the receipt shows).
+Shared by the payment terminal (what is charged), the screens and the printer (what the receipt
+shows): one formatter, so paper and screen show an amount the same way.
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel import Locale
+from babel.core import get_global
 from babel.numbers import format_currency, get_currency_precision
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Babel writes "Rp1.250.000,00" and "IDR1,250,000.00"; receipts and screens want a space.
 _CURRENCY_SPACING = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_FRACTION = re.compile(r"\.0+")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,26 @@ class Money:
 
 
 def format_money(money: Money, locale: str) -> str:
-    """``Rp 1.250.000,00`` in Indonesian, ``IDR 1,250,000.00`` in English."""
-    amount = Decimal(money.minor).scaleb(-get_currency_precision(money.currency))
-    return _CURRENCY_SPACING.sub(" ", format_currency(amount, money.currency, locale=locale))
+    """``Rp 1.250.000`` in Indonesian, ``IDR 1,250,000`` in English, ``$20.00``: amounts are shown
+    with the currency's cash digits (CLDR: 0 for the rupiah, whose ISO 4217 minor unit nobody writes)
+    and with all its digits only when there is something in them (``Rp 123,45``)."""
+    value = Decimal(money.minor).scaleb(-get_currency_precision(money.currency))
+    cash = _cash_digits(money.currency)
+    if value == value.quantize(Decimal(1).scaleb(-cash)):
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern
+        pattern = _FRACTION.sub("." + "0" * cash if cash else "", pattern)
+        text = format_currency(value, money.currency, pattern, locale, currency_digits=False)
+    else:
+        text = format_currency(value, money.currency, locale=locale)
+    return _CURRENCY_SPACING.sub(" ", text)
+
+
+def _cash_digits(currency: str) -> int:
+    fractions = get_global("currency_fractions")
+    return int(fractions.get(currency, fractions["DEFAULT"])[2])
+
+
+def format_signed(minor: int, currency: str, locale: str) -> str:
+    """A credit or a refund: ``-Rp 250.000``."""
+    text = format_money(Money(abs(minor), currency), locale)
+    return f"-{text}" if minor < 0 else text

@@ -42,6 +42,10 @@ class PropertyOut(Out):
     wifi_ssid: str
     wifi_password: str
     breakfast_hours: str
+    # What the kiosk's invoices print: the property's tax id and the rates of its levies.
+    tax_id: str
+    service_rate_bp: int
+    tax_rate_bp: int
 
 
 class KioskOut(Out):
@@ -109,6 +113,12 @@ class CheckInOut(ReservationOut):
     """The check-in's answer: the stay plus the room's access code, which nothing else shows a kiosk."""
 
     access_code: str
+
+
+class CheckOutOut(ReservationOut):
+    """The check-out's answer: the stay plus the number of the invoice it was given."""
+
+    invoice_number: str
 
 
 def _plausible_name(value: str) -> str:

@@ -97,6 +97,9 @@ class PropertyInfo:
     wifi_ssid: str
     wifi_password: str
     breakfast_hours: str
+    tax_id: str = ""  # printed on the invoice (in Indonesia the NPWP)
+    service_rate_bp: int = 0  # basis points: 1000 is 10 %
+    tax_rate_bp: int = 0
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> PropertyInfo:
@@ -169,6 +172,7 @@ class Booking:
     checked_in_at: datetime | None
     qr_token: str
     access_code: str = ""  # the room's code: only a check-in answered by the server carries one
+    invoice_number: str = ""  # the number the server gave the invoice: only a check-out carries one
     offline: bool = False  # read from the kiosk's copy, not from the server
 
     @classmethod
@@ -357,9 +361,10 @@ class FrontDesk:
 
     def _remember(self, data: dict[str, Any]) -> Booking:
         code = data.pop("access_code", "")  # a door code is not kept at rest on the kiosk
+        invoice = data.pop("invoice_number", "")  # a check-out's: printed once, not kept
         with self.store.transaction() as tx:
             tx.merge_reservations([data])
-        return replace(Booking.parse(data), access_code=code)
+        return replace(Booking.parse(data), access_code=code, invoice_number=invoice)
 
     def _local(self, booking_id: uuid.UUID) -> dict[str, Any]:
         data = self.store.reservation(str(booking_id))

@@ -24,6 +24,8 @@ class PrinterProfile:
     native_qr: bool
     code_pages: Mapping[str, int]
     cutter: bool = True
+    # Blank columns kept on each side of the text: a thermal head prints to the paper's edge.
+    margin_chars: int = 1
 
     @property
     def char_width(self) -> int:
@@ -65,6 +67,7 @@ PROFILE_80MM = PrinterProfile(
     chars_per_line=48,
     dpi=203,
     native_qr=True,
+    margin_chars=2,
     code_pages={
         "CP437": 0,
         "CP858": 19,

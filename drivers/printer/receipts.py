@@ -2,7 +2,13 @@
 totals for staff, and the technician's test page.
 
 Labels are plain English msgids passed through ``translate`` (the kiosk hands in its gettext for
-the guest's language); amounts, dates and times are formatted with Babel for ``locale``.
+the guest's language); amounts, dates and times are formatted with Babel for ``locale`` (the
+guest's language as written where the property is, e.g. ``en_ID``), money by the one formatter the
+screens use too.
+
+The check-in receipt is a payment receipt, not a tax invoice: it may be printed offline, so it
+carries the card terminal's receipt number and says what each payment was for. The tax invoice
+is issued at check-out, under the number the server gives it from the property's series.
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_percent
 from PIL import Image
 
-from drivers.money import Money, format_money
+from drivers.money import Money, format_money, format_signed
 from drivers.printer.document import (
     Barcode,
     Cut,
@@ -52,6 +60,8 @@ class CardPayment:
     masked_pan: str
     auth_code: str
     terminal_lines: tuple[str, ...] = ()  # the terminal's own receipt text, printed as it is
+    label: str = ""  # what it paid for, in the guest's words ("Deposit held on your card (not charged)")
+    receipt_no: str = ""  # the terminal's receipt number: what numbers a payment receipt
 
     def __post_init__(self) -> None:
         if sum(c.isdigit() for c in self.masked_pan) > 4:
@@ -67,10 +77,12 @@ def payment_section(
 ) -> list[Element]:
     _ = translate
     elements: list[Element] = [
-        Row(_("Amount paid"), format_money(payment.amount, locale), bold=True),
+        Row(payment.label or _("Amount paid"), format_money(payment.amount, locale), bold=True),
         Row(_("Card"), f"{payment.card_brand} {payment.masked_pan}"),
         Row(_("Auth code"), payment.auth_code),
     ]
+    if payment.receipt_no:
+        elements.append(Row(_("Receipt no."), payment.receipt_no))
     if payment.terminal_lines:
         elements.append(Separator("."))
         elements.extend(Text(line) for line in payment.terminal_lines)
@@ -104,6 +116,7 @@ def checkin_receipt(
     translate: Translate = _identity,
     logo: Image.Image | None = None,
 ) -> Receipt:
+    """The guest's room, keys and Wi-Fi, and for each payment taken here what it was for."""
     _ = translate
     elements: list[Element] = [Logo(logo)] if logo is not None else []
     elements += [
@@ -135,46 +148,79 @@ def checkin_receipt(
         QRCode(qr_payload),
         Text(_("Show this code at the door or to our staff"), align="center"),
     ]
+    if payments:
+        elements += [Separator(), Text(_("Payment receipt"), align="center", bold=True)]
     for payment in payments:
-        elements.append(Separator())
+        elements.append(Separator("."))
         elements.extend(payment_section(payment, locale, translate))
+    if payments:
+        elements.append(Text(_("Not a tax invoice: your invoice is issued at check-out."), align="center"))
     elements += [Separator(), _issued(issued_at, locale, translate), Cut()]
     return Receipt(tuple(elements), kind="checkin")
 
 
 @dataclass(frozen=True)
 class InvoiceLine:
-    """One line of the final bill, already in the guest's words: a night, an extra, a payment."""
+    """One line of the bill, already in the guest's words: a night's room, an extra, a payment."""
 
     label: str
     amount: Money
     credit: bool = False  # a payment: it counts against the bill
 
 
+@dataclass(frozen=True)
+class Levy:
+    """A charge levied at a rate on the lines above it: the service charge, a tax."""
+
+    label: str  # already translated ("Tax")
+    rate_bp: int  # basis points: 1000 is 10 %
+    amount: Money
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """What the server numbered, and the property's tax id that goes with it."""
+
+    number: str
+    tax_id: str = ""
+
+
+def _percent(rate_bp: int, locale: str) -> str:
+    return format_percent(Decimal(rate_bp).scaleb(-4), "#,##0.##%", locale=locale)
+
+
 def checkout_invoice(
     *,
     hotel_name: str,
     hotel_address: str,
+    invoice: Invoice,
     guest_name: str,
     confirmation_code: str,
     room_number: str,
     arrival: date,
     departure: date,
     lines: Sequence[InvoiceLine],
+    levies: Sequence[Levy],
     total: Money,
+    settled: Sequence[InvoiceLine],
     balance: Money,
     issued_at: datetime,
     payments: Sequence[CardPayment] = (),
     locale: str = "en",
     translate: Translate = _identity,
 ) -> Receipt:
-    """The final invoice at check-out: the stay, every line of the bill, what was paid, the balance."""
+    """The tax invoice at check-out: its number and the property's tax id, the charges, their
+    subtotal, each levy at its rate and the total; then what was paid and the balance."""
     _ = translate
     elements: list[Element] = [Title(hotel_name)]
     if hotel_address:
         elements.append(Text(hotel_address, align="center"))
+    if invoice.tax_id:
+        elements.append(Text(_("Tax ID {tax_id}").format(tax_id=invoice.tax_id), align="center"))
     elements += [
         Text(_("Invoice"), align="center", bold=True),
+        Row(_("Invoice no."), invoice.number, bold=True),
+        Row(_("Date"), format_date(issued_at, "medium", locale=locale)),
         Separator(),
         Row(_("Guest"), guest_name),
         Row(_("Confirmation"), confirmation_code),
@@ -183,20 +229,22 @@ def checkout_invoice(
         Row(_("Departure"), format_date(departure, "medium", locale=locale)),
         Separator(),
     ]
+    elements += [Row(line.label, format_money(line.amount, locale)) for line in lines]
+    subtotal = sum(line.amount.minor for line in lines)
+    elements += [Separator(), Row(_("Subtotal"), format_signed(subtotal, total.currency, locale))]
     elements += [
-        Row(
-            line.label,
-            _signed(-line.amount.minor if line.credit else line.amount.minor, line.amount.currency, locale),
-        )
-        for line in lines
+        Row(f"{levy.label} {_percent(levy.rate_bp, locale)}", format_money(levy.amount, locale))
+        for levy in levies
     ]
+    elements += [Row(_("Total"), format_money(total, locale), bold=True), Separator()]
     elements += [
-        Separator(),
-        Row(_("Total"), format_money(total, locale), bold=True),
-        Row(_("Balance"), format_money(balance, locale), bold=True),
-    ]
+        Row(line.label, format_signed(-line.amount.minor if line.credit else line.amount.minor,
+                                      line.amount.currency, locale))
+        for line in settled
+    ]  # fmt: skip
+    elements.append(Row(_("Balance"), format_money(balance, locale), bold=True))
     for payment in payments:
-        elements.append(Separator())
+        elements.append(Separator("."))
         elements.extend(payment_section(payment, locale, translate))
     elements += [
         Separator(),
@@ -237,11 +285,6 @@ class DayTotal:
         return self.sales_minor - self.refunds_minor
 
 
-def _signed(minor: int, currency: str, locale: str) -> str:
-    text = format_money(Money(abs(minor), currency), locale)
-    return f"-{text}" if minor < 0 else text
-
-
 def end_of_day_receipt(
     *,
     hotel_name: str,
@@ -268,13 +311,13 @@ def end_of_day_receipt(
             Text(f"{total.method} ({total.currency})", bold=True),
             Row(
                 _("Payments: {count}").format(count=total.count),
-                _signed(total.sales_minor, total.currency, locale),
+                format_signed(total.sales_minor, total.currency, locale),
             ),
             Row(
                 _("Refunds: {count}").format(count=total.refunds_count),
-                _signed(-total.refunds_minor, total.currency, locale),
+                format_signed(-total.refunds_minor, total.currency, locale),
             ),
-            Row(_("Net"), _signed(total.net_minor, total.currency, locale), bold=True),
+            Row(_("Net"), format_signed(total.net_minor, total.currency, locale), bold=True),
             Separator("."),
         ]
     if not totals:
@@ -285,7 +328,8 @@ def end_of_day_receipt(
 
 def build_test_page(device_name: str, driver: str, profile: PrinterProfile) -> Receipt:
     """For technicians: shows the profile, the code pages at work, a ruler, a QR and a barcode."""
-    ruler = "".join(str(i % 10) for i in range(1, profile.chars_per_line + 1))
+    # The ruler spans the text between the margins: what a receipt line can hold.
+    ruler = "".join(str(i % 10) for i in range(1, profile.chars_per_line - 2 * profile.margin_chars + 1))
     return Receipt(
         (
             Title("Sambut test page"),

@@ -1,7 +1,9 @@
 """Receipt document -> ESC/POS bytes, through python-escpos's command layer (its Dummy printer).
 
 Styles are sent only when they change, and QR codes go native (GS ( k) where the profile allows:
-a receipt for a 9600-baud serial printer has to stay small.
+a receipt for a 9600-baud serial printer has to stay small. Text keeps the profile's margin on both
+sides: it is laid out in spaces within the margins (every printer prints a space; not every one
+honours GS L / GS W), and images are centred by ESC a.
 """
 
 from __future__ import annotations
@@ -68,15 +70,24 @@ class _Renderer:
         )
         self.style = style
 
-    def columns(self, double: bool = False) -> int:
-        return self.profile.chars_per_line // (2 if double else 1)
+    def margin(self, double: bool = False) -> int:
+        margin = self.profile.margin_chars
+        return -(-margin // 2) if double else margin
 
-    def lines(self, text: str, style: _Style) -> None:
+    def columns(self, double: bool = False) -> int:
+        """The characters of a line between the margins."""
+        return self.profile.chars_per_line // (2 if double else 1) - 2 * self.margin(double)
+
+    def textln(self, line: str, double: bool = False) -> None:
+        self.out.textln((" " * self.margin(double) + line).rstrip())
+
+    def lines(self, text: str, align: Align, style: _Style) -> None:
         self.set_style(style)
         width = self.columns(style.double)
         for paragraph in self.text.fit(text).split("\n"):
             for line in textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""]:
-                self.out.textln(line)
+                placed = {"left": line.ljust, "center": line.center, "right": line.rjust}[align](width)
+                self.textln(placed, style.double)
 
     def row(self, row: Row) -> None:
         self.set_style(_Style(bold=row.bold))
@@ -87,9 +98,9 @@ class _Renderer:
         if len(left_lines[-1]) + 1 + len(right) > width:
             left_lines.append("")
         for line in left_lines[:-1]:
-            self.out.textln(line)
+            self.textln(line)
         last = left_lines[-1]
-        self.out.textln(last + right.rjust(width - len(last)))
+        self.textln(last + right.rjust(width - len(last)))
 
     def qr(self, qr: QRCode) -> None:
         self.set_style(_Style(align="center"))
@@ -143,14 +154,14 @@ class _Renderer:
     def element(self, element: Element) -> None:
         match element:
             case Title(text):
-                self.lines(text, _Style(align="center", bold=True, double=True))
+                self.lines(text, "center", _Style(bold=True, double=True))
             case Text(text, align, bold, underline, double):
-                self.lines(text, _Style(align, bold, underline, double))
+                self.lines(text, align, _Style("left", bold, underline, double))
             case Row():
                 self.row(element)
             case Separator(char):
                 self.set_style(_Style())
-                self.out.textln((self.text.fit(char) or "-")[0] * self.columns())
+                self.textln((self.text.fit(char) or "-")[0] * self.columns())
             case QRCode():
                 self.qr(element)
             case Barcode():

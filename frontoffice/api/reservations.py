@@ -13,6 +13,7 @@ from frontoffice.models import Charge, Payment
 from frontoffice.schemas import (
     CheckInIn,
     CheckInOut,
+    CheckOutOut,
     FolioOut,
     PaymentIn,
     ReservationOut,
@@ -74,7 +75,7 @@ def check_in(
     return run_idempotent(db, caller, key, "check_in", payload, response)
 
 
-@router.post("/{reservation_id}/check-out", response_model=ReservationOut)
+@router.post("/{reservation_id}/check-out", response_model=CheckOutOut)
 def check_out(
     reservation_id: uuid.UUID, caller: KioskCaller, db: DB, key: IdempotencyKey, response: Response
 ) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from frontoffice.models.backoffice import NightAudit, StaffUser
 from frontoffice.models.base import Base
-from frontoffice.models.folio import Charge, ChargeType, Payment, PaymentKind
+from frontoffice.models.folio import Charge, ChargeType, Invoice, InvoiceSeries, Payment, PaymentKind
 from frontoffice.models.kiosk import AssistanceRequest, AuditEvent, Kiosk, KioskHeartbeat
 from frontoffice.models.property import READY_STATES, Housekeeping, Occupancy, Property, Rate, Room, RoomType
 from frontoffice.models.reservation import (
@@ -27,6 +27,8 @@ __all__ = [
     "Guest",
     "Housekeeping",
     "ImageKind",
+    "Invoice",
+    "InvoiceSeries",
     "Kiosk",
     "KioskHeartbeat",
     "NightAudit",

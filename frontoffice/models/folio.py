@@ -70,3 +70,28 @@ class Payment(Base):
     review_reason: Mapped[str] = mapped_column(String(200), default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by: Mapped[str] = mapped_column(String(80), default="")
+
+
+class InvoiceSeries(Base):
+    """A property's invoice numbers: gap-free, counted here, taken inside the check-out's transaction
+    (a check-out that rolls back gives its number back)."""
+
+    __tablename__ = "invoice_series"
+
+    property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("property.id"), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    last_number: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Invoice(Base):
+    """The invoice a stay got at check-out: one per stay, its number unique in the property."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (UniqueConstraint("property_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("property.id"))
+    reservation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reservation.id"), unique=True)
+    number: Mapped[int] = mapped_column(BigInteger)
+    label: Mapped[str] = mapped_column(String(40))  # as printed: prefix and number
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

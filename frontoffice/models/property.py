@@ -27,6 +27,8 @@ class Property(Base):
     # Rates in basis points (1000 = 10 %); tax is levied on room + service, as in Indonesia.
     service_rate_bp: Mapped[int] = mapped_column(Integer, default=0)
     tax_rate_bp: Mapped[int] = mapped_column(Integer, default=0)
+    # The property's tax registration, printed on its invoices (in Indonesia its NPWP).
+    tax_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
     wifi_ssid: Mapped[str] = mapped_column(String(64), default="")
     wifi_password: Mapped[str] = mapped_column(String(64), default="")
     breakfast_hours: Mapped[str] = mapped_column(String(64), default="")

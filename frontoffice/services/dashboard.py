@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -29,7 +30,7 @@ from frontoffice.models import (
 )
 from frontoffice.models.base import utcnow
 from frontoffice.services import audit, changes, checkout, folio, stays
-from frontoffice.services.errors import NotFound
+from frontoffice.services.errors import Conflict, NotFound
 
 OfStay = TypeVar("OfStay", Charge, Payment, RegistrationImage)
 
@@ -37,6 +38,8 @@ OfStay = TypeVar("OfStay", Charge, Payment, RegistrationImage)
 SILENT_AFTER = timedelta(minutes=5)
 ARRIVING = (ReservationStatus.CONFIRMED, ReservationStatus.CHECKED_IN)
 GONE_OR_GOING = (ReservationStatus.CHECKED_IN, ReservationStatus.CHECKED_OUT)
+# A stay still open: its charges may be contested, its room's code shown to staff.
+OPEN = (ReservationStatus.CONFIRMED, ReservationStatus.CHECKED_IN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,17 +130,28 @@ def _image_of(reservation_id: ColumnElement[uuid.UUID], kind: ImageKind) -> Any:
     )
 
 
+def business_day_start(prop: Property) -> datetime:
+    """When the property's business date began, local midnight (it ends at the night audit)."""
+    return datetime.combine(prop.business_date, time(0), ZoneInfo(prop.timezone))
+
+
 def arrivals_and_departures(session: Session, prop: Property) -> tuple[list[Stay], list[Stay]]:
-    """Today's arrivals (still to come or already in) and departures (still here or gone)."""
+    """Today's arrivals (still to come, already in, or in and gone again) and departures (due
+    today, still here or gone, and whoever checked out today ahead of their date)."""
     day = prop.business_date
+    left_today = Reservation.checked_out_at >= business_day_start(prop)
     stays = _stays(
         session,
         prop,
         Reservation.status.in_(ARRIVING + GONE_OR_GOING),
-        or_(Reservation.arrival == day, Reservation.departure == day),
+        or_(Reservation.arrival == day, Reservation.departure == day, left_today),
     )
-    arrivals = [s for s in stays if s.arrival == day and s.status in ARRIVING]
-    departures = [s for s in stays if s.departure == day and s.status in GONE_OR_GOING]
+    arrivals = [s for s in stays if s.arrival == day]
+    departures = [
+        s
+        for s in stays
+        if (s.departure == day and s.status in GONE_OR_GOING) or s.status is ReservationStatus.CHECKED_OUT
+    ]
     return arrivals, departures
 
 
@@ -232,6 +246,11 @@ class StayDetail:
     signature: uuid.UUID | None
     id_photo: uuid.UUID | None
 
+    @property
+    def open(self) -> bool:
+        """Still open: its charges may be contested (a closed stay's bill is settled at the desk)."""
+        return self.reservation.status in OPEN
+
 
 def stay(session: Session, prop: Property, reservation_id: uuid.UUID) -> StayDetail:
     reservation = session.scalars(
@@ -269,6 +288,20 @@ def stay(session: Session, prop: Property, reservation_id: uuid.UUID) -> StayDet
         images.get(ImageKind.SIGNATURE),
         images.get(ImageKind.ID_PHOTO),
     )
+
+
+def reveal_access_code(session: Session, prop: Property, reservation_id: uuid.UUID, actor: str) -> str:
+    """The room's access code, for the desk to hand to a guest whose receipt sends them there (an
+    offline check-in prints none); every look is in the audit log under the staff member's name."""
+    reservation = session.scalars(
+        select(Reservation).where(Reservation.id == reservation_id, Reservation.property_id == prop.id)
+    ).first()
+    if reservation is None:
+        raise NotFound("no such stay")
+    if reservation.status is not ReservationStatus.CHECKED_IN or not reservation.access_code:
+        raise Conflict("this stay has no access code: it is not in house", code="no_access_code")
+    audit.record(session, prop.id, actor, "access_code_viewed", "reservation", reservation.id)
+    return reservation.access_code
 
 
 def id_photos_to_verify(session: Session, prop: Property) -> list[tuple[uuid.UUID, Reservation, str]]:
@@ -465,6 +498,9 @@ def set_dispute(
     charge = _of_stay(session, prop, Charge, charge_id)
     if charge is None:
         raise NotFound("no such charge")
+    status = session.scalar(select(Reservation.status).where(Reservation.id == charge.reservation_id))
+    if status not in OPEN:
+        raise Conflict("this stay is closed: its bill can no longer be contested here", code="stay_closed")
     if charge.disputed != disputed:
         charge.disputed = disputed
         action = "charge_disputed" if disputed else "charge_dispute_settled"

@@ -225,6 +225,7 @@ def build(session: Session, today: date | None = None, *, floors: int = 4, seed:
         check_out_time=time(12, 0),
         service_rate_bp=1000,
         tax_rate_bp=1000,
+        tax_id="01.234.567.8-073.000",  # an NPWP: 15 digits, as the tax office writes it
         wifi_ssid="Sambut-Guest",
         wifi_password="selamat-datang",
         breakfast_hours="06:30–10:30, restaurant on floor 1",
@@ -265,9 +266,11 @@ def build(session: Session, today: date | None = None, *, floors: int = 4, seed:
 
     def in_house(given: str, surname: str, code: str, arrival: date, departure: date) -> Reservation:
         r = reserve(given, surname, code, arrival, departure)
+        # Checked in on the day they arrived, in the afternoon as guests do (not when this was made).
+        at = time(14 + len(surname) % 6, 7 * len(given) % 60)
         r.status, r.checked_in_at, r.checked_in_by = (
             ReservationStatus.CHECKED_IN,
-            datetime.now(ZoneInfo(TIMEZONE)),
+            datetime.combine(arrival, at, ZoneInfo(TIMEZONE)),
             "desk",
         )
         room = take(code)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Select, bindparam, case, func, literal, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import BigInteger, Select, and_, bindparam, case, exists, func, literal, select, union_all
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement, Label
 
 from frontoffice.models import Charge, Payment, PaymentKind
@@ -32,10 +32,22 @@ def paid_amount() -> ColumnElement[int]:
     )
 
 
+def held_amount() -> ColumnElement[int]:
+    """What a payment row still holds on the card: a pre-authorisation no capture has booked on
+    since (a capture closes it: what it did not take is released, see ``checkout.open_hold``)."""
+    capture = aliased(Payment)
+    captured = exists().where(
+        capture.reservation_id == Payment.reservation_id,
+        capture.kind == PaymentKind.CAPTURE,
+        capture.created_at >= Payment.created_at,
+    )
+    return case((and_(Payment.kind == PaymentKind.PREAUTH, ~captured), Payment.amount), else_=0)
+
+
 def _totals_statement() -> Select[tuple[uuid.UUID, int, int, int]]:
     ids = bindparam("ids", expanding=True)
     signed = paid_amount()
-    held = case((Payment.kind == PaymentKind.PREAUTH, Payment.amount), else_=0)
+    held = held_amount()
 
     def zero(name: str) -> Label[int]:  # distinct labels: one literal twice would be one column
         return literal(0, BigInteger).label(name)

@@ -22,11 +22,12 @@ from frontoffice.schemas import (
     AuditIn,
     CheckInIn,
     CheckInOut,
+    CheckOutOut,
     PaymentIn,
     PaymentOut,
     WalkInIn,
 )
-from frontoffice.services import audit, checkout, payments, stays, walkin
+from frontoffice.services import audit, checkout, invoices, payments, stays, walkin
 from frontoffice.services.views import reservation_out
 
 
@@ -73,7 +74,10 @@ def check_out(session: Session, caller: Caller, op: CheckOutOp, key: str) -> dic
     reservation = stays.get_reservation(session, caller.property, op.reservation_id, lock=True)
     checkout.require_kiosk_check_out(session, reservation)  # a kiosk is the only caller
     stays.check_out(session, caller.property, reservation, caller.actor, op.at or utcnow())
-    return reservation_out(session, caller.property, reservation).model_dump(mode="json")
+    out = reservation_out(session, caller.property, reservation)
+    invoice = invoices.invoice_of(session, reservation)
+    assert invoice is not None  # every check-out issues one
+    return CheckOutOut(**dict(out), invoice_number=invoice.label).model_dump(mode="json")
 
 
 def payment(session: Session, caller: Caller, op: PaymentOp, key: str) -> dict[str, Any]:

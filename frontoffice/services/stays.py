@@ -20,7 +20,7 @@ from frontoffice.models import (
     ReservationStatus,
 )
 from frontoffice.schemas import RegistrationIn
-from frontoffice.services import audit, changes, folio, rooms, views
+from frontoffice.services import audit, changes, folio, invoices, rooms, views
 from frontoffice.services.errors import Conflict, NotFound
 
 ACCESS_CODE_DIGITS = 6
@@ -120,5 +120,15 @@ def check_out(
     reservation.checked_out_at = at
     changes.record(session, prop.id, changes.RESERVATION, reservation.id)
     changes.record(session, prop.id, changes.ROOM, room.id)
-    audit.record(session, prop.id, actor, "check_out", "reservation", reservation.id, room=room.number)
+    invoice = invoices.issue(session, prop, reservation, at)
+    audit.record(
+        session,
+        prop.id,
+        actor,
+        "check_out",
+        "reservation",
+        reservation.id,
+        room=room.number,
+        invoice=invoice.label,
+    )
     return reservation

@@ -44,6 +44,9 @@ def property_out(prop: Property) -> PropertyOut:
         wifi_ssid=prop.wifi_ssid,
         wifi_password=prop.wifi_password,
         breakfast_hours=prop.breakfast_hours,
+        tax_id=prop.tax_id,
+        service_rate_bp=prop.service_rate_bp,
+        tax_rate_bp=prop.tax_rate_bp,
     )
 
 

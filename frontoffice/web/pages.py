@@ -34,11 +34,13 @@ def _day(value: date) -> str:
     return f"{value.day:02d} {MONTHS[value.month]}"
 
 
-def _local(value: datetime | None, tz: str, clock_only: bool = False) -> str:
+def _local(value: datetime | None, tz: str, today: date | None = None) -> str:
+    """The property's local time; the day too, unless it is ``today`` (a list of today's stays)."""
     if value is None:
         return "—"
     t = value.astimezone(ZoneInfo(tz))
-    return f"{t.hour:02d}:{t.minute:02d}" if clock_only else f"{_day(t)} {t.hour:02d}:{t.minute:02d}"
+    clock = f"{t.hour:02d}:{t.minute:02d}"
+    return clock if t.date() == today else f"{_day(t)} {clock}"
 
 
 templates.env.filters["money"] = money.display
@@ -168,6 +170,19 @@ def stay(
     request: Request, reservation_id: uuid.UUID, session: ReadSession, who: CurrentStaff
 ) -> HTMLResponse:
     return _page(request, session, who, "stay.html", s=dashboard.stay(session, who.property, reservation_id))
+
+
+@router.post("/stays/{reservation_id}/access-code")
+def reveal_access_code(
+    request: Request, reservation_id: uuid.UUID, db: DB, who: PostingStaff
+) -> HTMLResponse:
+    """The stay page with the room's access code shown, once per click (each one audited)."""
+    with db.session(write=True) as session:
+        code = dashboard.reveal_access_code(session, who.property, reservation_id, who.actor)
+        s = dashboard.stay(session, who.property, reservation_id)
+        page = _page(request, session, who, "stay.html", s=s, access_code=code)
+    page.headers["Cache-Control"] = "no-store"  # a door code: never kept by a browser or a proxy
+    return page
 
 
 @router.get("/id-photos")

@@ -12,11 +12,12 @@ candidate; cancelling, or admin mode closing before the save, starts the old one
 from __future__ import annotations
 
 import enum
+import logging
 import queue
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,16 @@ from drivers.payment.terminal import PaymentTerminal
 from drivers.printer.drivers import EscposPrinter
 from kiosk.admin.configfile import ConfigFile, Saved
 from kiosk.admin.devicemanager import DeviceManager, describe, start_device
+from kiosk.admin.faults import advice
 from kiosk.admin.unlock import AdminError, AdminMode
 from kiosk.config import DeviceSection
 from kiosk.devices import build_device
 
 SECRET_FIELDS = frozenset({"password", "token", "secret"})
+# Options that are the kiosk's own housekeeping, not the device's: kept in kiosk.toml, not on the form.
+INTERNAL_PREFIXES = ("journal_",)
+
+log = logging.getLogger(__name__)
 
 
 class Step(enum.StrEnum):
@@ -82,8 +88,9 @@ class FieldSpec:
 @dataclass(frozen=True)
 class DeviceTestResult:
     ok: bool
-    summary: str
+    summary: str  # the raw outcome, for the logs and the diagnostics
     detail: dict[str, Any] = field(default_factory=dict)
+    advice: str = ""  # a failed test: what it means and what to do (a msgid, see kiosk.admin.faults)
 
 
 def connections(kind: str, driver: str, found: Discovery) -> list[Connection]:
@@ -207,6 +214,8 @@ class SetupFlow:
         self.section: DeviceSection | None = None
         self.last_test: DeviceTestResult | None = None
         self._found = discovery()
+        for problem in self._found.problems:
+            log.warning("device discovery for %s: %s", name, problem)
         self._forget_restore: Callable[[], None] | None = None  # set while the live device is stopped
 
     def _need(self, step: Step) -> None:
@@ -227,6 +236,11 @@ class SetupFlow:
     def discovery_problems(self) -> list[str]:
         return list(self._found.problems)
 
+    @property
+    def discovery_advice(self) -> list[str]:
+        """Why the search came back short, as msgids with a way forward (raw: ``discovery_problems``)."""
+        return list(dict.fromkeys(advice(problem) for problem in self._found.problems))
+
     def choose(self, driver: str, connection: Connection | None = None) -> None:
         self._need(Step.DRIVER)
         if driver not in self.drivers():
@@ -243,6 +257,8 @@ class SetupFlow:
         self.mode.require("technician")
         specs = []
         for name, info in registry.driver_class(self.kind, self.driver).Options.model_fields.items():
+            if name.startswith(INTERNAL_PREFIXES):
+                continue
             type_name, choices = _field_type(info.annotation)
             default = None if info.is_required() else info.get_default(call_default_factory=True)
             specs.append(
@@ -261,7 +277,8 @@ class SetupFlow:
     def set_options(self, values: dict[str, Any]) -> dict[str, str]:
         """Validate; returns the errors per field (empty: on to the test)."""
         self._need(Step.OPTIONS)
-        self.values = {k: v for k, v in values.items() if v is not None and v != ""}
+        internal = {k: v for k, v in self.values.items() if k.startswith(INTERNAL_PREFIXES)}
+        self.values = internal | {k: v for k, v in values.items() if v is not None and v != ""}
         options_class = registry.driver_class(self.kind, self.driver).Options
         try:
             options = options_class.model_validate(self.values)
@@ -292,10 +309,11 @@ class SetupFlow:
         if self._forget_restore is None:
             self.manager.stop(self.name)
             self._forget_restore = self.mode.when_closed(self._restore)
+        fault: BaseException | str = ""
         try:
             device = build_device(self.manager.settings, self.name, self.section)
         except (ValidationError, registry.UnknownDriverError) as exc:
-            result = DeviceTestResult(False, str(exc))
+            result, fault = DeviceTestResult(False, str(exc)), exc
         else:
             error = start_device(device, self.test_timeout_s)
             try:
@@ -304,10 +322,14 @@ class SetupFlow:
                     if error
                     else run_device_test(device, self.test_timeout_s, on_started)
                 )
+                fault = error or result.summary
             except Exception as exc:  # a failed test is an answer for the technician, not a crash
-                result = DeviceTestResult(False, describe(exc))
+                result, fault = DeviceTestResult(False, describe(exc)), exc
             finally:
                 device.shutdown()
+        if not result.ok:
+            log.warning("setup test of %s (%s) failed: %s", self.name, self.driver, result.summary)
+            result = replace(result, advice=advice(fault))
         self.last_test = result
         self.mode.act("setup_tested", "technician", device=self.name, driver=self.driver, ok=result.ok)
         return result

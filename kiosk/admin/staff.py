@@ -23,9 +23,11 @@ from drivers.printer.drivers import EscposPrinter, PrintResult
 from drivers.printer.receipts import DayTotal, end_of_day_receipt
 from kiosk.admin.audit import WallClock, utc_now
 from kiosk.admin.devicemanager import DeviceManager, describe
+from kiosk.admin.faults import known
 from kiosk.admin.state import AdminState
 from kiosk.admin.unlock import AdminError, AdminMode
 from kiosk.config import ROOT
+from kiosk.i18n import zone_formats
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +51,9 @@ class DeviceStatus:
     driver: str
     state: str
     health: Health
-    reason: str
+    reason: str  # raw, for the logs and the diagnostics
     paper: str | None = None  # printers: "ok", "near_end", "out" or "unknown"
+    advice: str = ""  # the reason in words with a way forward, when it is a fault we know (a msgid)
 
 
 @dataclass(frozen=True)
@@ -181,9 +184,17 @@ class StaffActions:
             if report.health is Health.UNKNOWN and name in self.devices.start_errors:
                 reason = f"did not start: {self.devices.start_errors[name]}"
             paper = report.detail.get("paper") if device.kind == "printer" else None
+            explained = known(reason) if report.health is not Health.OK and reason else ""
             rows.append(
                 DeviceStatus(
-                    name, device.kind, device.driver, device.state.value, report.health, reason, paper
+                    name,
+                    device.kind,
+                    device.driver,
+                    device.state.value,
+                    report.health,
+                    reason,
+                    paper,
+                    explained,
                 )
             )
         connectivity = self.connectivity() if self.connectivity else None
@@ -275,6 +286,7 @@ class StaffActions:
             totals=totals,
             terminal_outcome=terminal_outcome,
             issued_at=now.astimezone(self.tz),
+            locale=zone_formats("en", self.tz),  # its words are English; dates as the property writes them
         )
         printed = False
         try:

@@ -9,15 +9,15 @@ Catalogues live in ``locale/<lang>/LC_MESSAGES/sambut.po`` and are compiled to `
 from __future__ import annotations
 
 import gettext
-from datetime import date
-from decimal import Decimal
+from datetime import date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
-from babel.numbers import format_currency, get_currency_precision
+from babel import localedata
+from babel.core import get_global
+from babel.dates import format_date, format_time
 
-from drivers.money import _CURRENCY_SPACING, Money
+from drivers.money import Money, format_money
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "sambut"
@@ -39,17 +39,27 @@ def translate(lang: str, msgid: str) -> str:
 
 
 def money(amount: Money, lang: str) -> str:
-    """``Rp 1.250.000`` in Indonesian, ``IDR 1,250,000`` in English; cents only when there are any."""
-    value = Decimal(amount.minor).scaleb(-get_currency_precision(amount.currency))
-    whole = value == value.to_integral_value()
-    text = format_currency(
-        value,
-        amount.currency,
-        locale=lang,
-        format="¤ #,##0" if whole else None,
-        currency_digits=not whole,
-    )
-    return _CURRENCY_SPACING.sub(" ", text).replace("  ", " ")
+    """``Rp 1.250.000`` in Indonesian, ``IDR 1,250,000`` in English: the printer's rule (one formatter)."""
+    return format_money(amount, lang)
+
+
+@cache
+def formats_locale(lang: str, timezone: str) -> str:
+    """The Babel locale for dates, times and money: the guest's language as written where the
+    property is (``en`` in Asia/Jakarta is ``en_ID``: 26/11/2026 and 14.03, not 11/26/26 and 2:03 PM)."""
+    territory = get_global("zone_territories").get(timezone, "")
+    candidate = f"{lang}_{territory}"
+    return candidate if territory and candidate in localedata.locale_identifiers() else lang
+
+
+def zone_formats(lang: str, tz: tzinfo) -> str:
+    """``formats_locale`` for a property known by its time zone (a ``ZoneInfo``)."""
+    return formats_locale(lang, getattr(tz, "key", ""))
+
+
+def local_time(at: datetime, tz: tzinfo, lang: str, *, seconds: bool = False) -> str:
+    """``14:03`` / ``14.03`` / ``2:03 PM``: ``at`` on the property's clock, as the property writes it."""
+    return format_time(at.astimezone(tz), "medium" if seconds else "short", locale=zone_formats(lang, tz))
 
 
 def long_date(day: date, lang: str) -> str:

@@ -29,7 +29,7 @@ from drivers.printer.document import Receipt
 from drivers.printer.receipts import CardPayment, checkin_receipt
 from kiosk.config import CheckinSection
 from kiosk.frontdesk import Booking, NotFound, Offline, PropertyInfo, Refused, Registration, RoomNotReady
-from kiosk.i18n import N_
+from kiosk.i18n import N_, formats_locale
 from kiosk.journey import identity
 from kiosk.journey.checkout import CheckoutFlow, CheckoutState
 from kiosk.journey.ports import CardTerminal, FrontOffice, ReceiptPrinter, Runner, ScannedDocument
@@ -378,6 +378,11 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             self._changed()
 
     # -- language -------------------------------------------------------------------------------
+
+    @property
+    def formats(self) -> str:
+        """The Babel locale of dates, times and money: the guest's language as the property writes it."""
+        return formats_locale(self.language, self.property.timezone if self.property else "")
 
     def set_language(self, language: str) -> None:
         if language in self.languages and language != self.language:
@@ -932,9 +937,10 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         # The property's own clock, not the kiosk's: a receipt in Jakarta shows Jakarta time.
         tz_now = datetime.now(ZoneInfo(prop.timezone) if prop else UTC)
         payments = [
-            CardPayment(p.amount, p.card_brand, p.masked_pan, p.auth_code, tuple(session.terminal_lines))
+            card_payment(p, self.translate(lang, PAID_FOR[p.operation]).format(nights=booking.nights),
+                         session.terminal_lines)
             for p in session.payments
-        ]
+        ]  # fmt: skip
         return checkin_receipt(
             hotel_name=prop.name if prop else "",
             guest_name=f"{booking.guest.given_names} {booking.guest.surname}".strip(),
@@ -950,7 +956,7 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             qr_payload=booking.qr_token,
             issued_at=tz_now,
             payments=payments,
-            locale=lang,
+            locale=self.formats,
             translate=lambda msgid: self.translate(lang, msgid),
         )
 
@@ -1047,6 +1053,25 @@ def _server_problem(exc: BaseException) -> Problem:
         N_("Our staff at the front desk will finish your check-in with you."),
         (Action.STAFF, Action.START_OVER),
     )
+
+
+# What a payment taken at the kiosk was for, as its receipt says it.
+PAID_FOR = {
+    Operation.SALE: N_("Your stay, {nights} nights"),
+    Operation.PREAUTH: N_("Deposit held on your card (not charged)"),
+    Operation.CAPTURE: N_("Taken from your deposit"),
+    Operation.REFUND: N_("Refund"),
+    Operation.REVERSAL: N_("Refund"),
+}
+
+
+def card_payment(result: PaymentResult, label: str, terminal_lines: list[str]) -> CardPayment:
+    """A payment as a receipt shows it: what it was for, the card, and the terminal's receipt number."""
+    receipt_no = f"{result.terminal_id}-{result.receipt_no:04d}" if result.receipt_no is not None else ""
+    return CardPayment(
+        result.amount, result.card_brand, result.masked_pan, result.auth_code, tuple(terminal_lines),
+        label=label, receipt_no=receipt_no.lstrip("-"),
+    )  # fmt: skip
 
 
 def parse_breakfast(text: str) -> tuple[time, time] | None:

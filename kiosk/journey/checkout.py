@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from drivers.money import Money
 from drivers.payment.model import Operation, Outcome, PaymentResult
 from drivers.printer.document import Receipt
-from drivers.printer.receipts import CardPayment, InvoiceLine, checkout_invoice
+from drivers.printer.receipts import Invoice, InvoiceLine, Levy, checkout_invoice
 from kiosk.frontdesk import Booking, Folio, Hold, NotFound, Offline, Refused
 from kiosk.i18n import N_, short_date
 
@@ -144,6 +144,7 @@ class CheckoutFlow:
         runner: Any
         property: Any
         language: str
+        formats: str
         translate: Callable[[str, str], str]
         wait_text: str
         problem: Problem | None
@@ -481,34 +482,74 @@ class CheckoutFlow:
         def tr(msgid: str) -> str:
             return self.translate(lang, msgid)
 
-        lines = [
-            InvoiceLine(
-                line_label(line, tr, lang),
-                Money(line.amount, folio.currency),
-                credit=line.credit,
-            )
-            for line in folio_lines(folio)
-            if line.kind != "hold"
+        bill = invoice_bill(folio, tr, self.formats)
+        rates = {"service": prop.service_rate_bp, "tax": prop.tax_rate_bp} if prop else {}
+        levies = [
+            Levy(tr(CHARGE_LABELS[kind]), rate, Money(amount, folio.currency))
+            for kind, rate in rates.items()
+            if (amount := bill.levied.get(kind, 0))
         ]
         return checkout_invoice(
             hotel_name=prop.name if prop else "",
             hotel_address=prop.address if prop else "",
+            invoice=Invoice(booking.invoice_number, tax_id=prop.tax_id if prop else ""),
             guest_name=f"{booking.guest.given_names} {booking.guest.surname}".strip(),
             confirmation_code=booking.confirmation_code,
             room_number=booking.room.number if booking.room else "",
             arrival=booking.arrival,
             departure=booking.departure,
-            lines=lines,
+            lines=bill.charged,
+            levies=levies,
             total=Money(folio.total, folio.currency),
+            settled=bill.settled,
             balance=Money(folio.balance, folio.currency),
             payments=[
-                CardPayment(p.amount, p.card_brand, p.masked_pan, p.auth_code, tuple(session.terminal_lines))
+                checkin.card_payment(
+                    p, tr(checkin.PAID_FOR[p.operation]).format(nights=booking.nights), session.terminal_lines
+                )
                 for p in session.payments
             ],
             issued_at=datetime.now(ZoneInfo(prop.timezone) if prop else UTC),
-            locale=lang,
+            locale=self.formats,
             translate=tr,
         )
+
+
+@dataclass(frozen=True)
+class InvoiceBill:
+    """The bill as an invoice lays it out: what was charged before levies, each levy's sum, and
+    what was paid or refunded."""
+
+    charged: list[InvoiceLine]
+    levied: dict[str, int]
+    settled: list[InvoiceLine]
+
+
+def invoice_bill(folio: Folio, translate: Callable[[str], str], locale: str) -> InvoiceBill:
+    charged = [
+        InvoiceLine(
+            translate(N_("Room, night of {date}")).format(date=short_date(c.night, locale))
+            if c.type == "room" and c.night is not None
+            else c.description
+            if c.type == "extra"
+            else translate(CHARGE_LABELS.get(c.type, c.description)),
+            Money(c.amount, folio.currency),
+        )
+        for c in folio.charges
+        if c.type not in ("service", "tax")
+    ]
+    levied: dict[str, int] = {}
+    for c in folio.charges:
+        if c.type in ("service", "tax"):
+            levied[c.type] = levied.get(c.type, 0) + c.amount
+    settled = [
+        InvoiceLine(
+            translate(PAYMENT_LABELS[p.kind]), Money(p.amount, folio.currency), credit=p.kind != "refund"
+        )
+        for p in folio.payments
+        if p.kind != "preauth"
+    ]
+    return InvoiceBill(charged, levied, settled)
 
 
 def _capturable(hold: Hold) -> bool:

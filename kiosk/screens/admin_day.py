@@ -8,7 +8,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from drivers.money import Money
 from kiosk.admin.devicemanager import describe
 from kiosk.admin.staff import EndOfDayReport
-from kiosk.i18n import money
+from kiosk.i18n import money, short_date, zone_formats
 from kiosk.i18n.live import tr
 from kiosk.screens.admin_layer import AdminPage, widget
 
@@ -45,9 +45,10 @@ class AdminDayPage(AdminPage):
             self.message, self.error = describe(error) if error else "", True
             return
         terminal = tr._("approved") if report.terminal_outcome == "approved" else report.terminal_outcome
+        lang = zone_formats(tr.lang, self.ctl.services.staff.tz)
         self.outcome = "\n".join(
             [
-                tr._("Business date: {date}").format(date=report.business_date.isoformat()),
+                tr._("Business date: {date}").format(date=short_date(report.business_date, lang)),
                 tr._("Card terminal end of day: {outcome}").format(outcome=terminal),
                 tr._("Totals printed") if report.printed else tr._("Totals not printed"),
                 tr._("Totals on their way to the server")
@@ -58,7 +59,6 @@ class AdminDayPage(AdminPage):
         self.message = "\n".join(report.problems)
         self.error = bool(report.problems)
         rows = self.ids.totals
-        lang = tr.lang
         for t in report.totals:
             detail = tr._("Sales: {count} · {sales}  ·  Refunds: {refunds} · {refunded}").format(
                 count=t.count,

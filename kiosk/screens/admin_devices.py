@@ -10,6 +10,8 @@ from kivy.properties import StringProperty
 from drivers import registry
 from drivers.base import Health
 from kiosk.admin.devicemanager import describe
+from kiosk.admin.devicenames import device_title, kind_name
+from kiosk.admin.faults import known
 from kiosk.i18n.live import tr
 from kiosk.screens.admin_layer import AdminPage, widget
 from kiosk.screens.admin_status import HEALTH
@@ -28,26 +30,29 @@ class AdminDevicesPage(AdminPage):
         manager = self.ctl.manager
         rows = self.ids.devices
         rows.clear_widgets()
+        kinds = {name: section.kind for name, section in manager.settings.devices.items()}
         for name, section in manager.settings.devices.items():
             device = manager.get(name)
             health = device.health.health if device is not None else Health.UNKNOWN
             reason = manager.start_errors.get(name) or (device.health.reason if device is not None else "")
+            reason = tr._(explained) if reason and (explained := known(reason)) else reason
             if not section.enabled:
                 reason = tr._("switched off")
             row = widget(
                 "AdminSetupRow",
-                title=name,
-                detail="  ·  ".join(filter(None, [f"{section.kind} · {section.driver}", reason])),
+                title=device_title(name, kinds, tr._),
+                detail="  ·  ".join(filter(None, [section.driver, reason])),
                 tone=health.value,
                 state_text=tr._(HEALTH[health]),
             )
+            row.device = name  # its kiosk.toml key, which the title no longer shows
             row.ids.setup.bind(on_press=lambda _b, n=name, k=section.kind: self.setup(n, k))
             rows.add_widget(row)
         kinds = self.ids.kinds
         kinds.clear_widgets()
         registry.load_builtin_drivers()
         for kind in registry.kinds():
-            choice = widget("AdminChoice", text=kind)
+            choice = widget("AdminChoice", text=kind_name(kind, tr._))
             choice.kind = kind
             choice.bind(on_press=lambda c: self.setup(free_name(c.kind, manager.settings.devices), c.kind))
             kinds.add_widget(choice)

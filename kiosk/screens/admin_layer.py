@@ -63,7 +63,8 @@ class AdminLayer(ModalLayer):
 
     def on_kv_post(self, _base: Any) -> None:
         self.ids.pages.transition = NoTransition()
-        self._tabs = self.ids.tabs  # held while it is out of the tree
+        # ids are weak proxies: hold the widget itself, or it is collected while out of the tree.
+        self._tabs = self.ids.tabs.__self__
         self._frame = self._tabs.parent
         App.get_running_app().bind(lang=lambda *_a: self.relabel() if self.parent else None)
 

@@ -3,44 +3,13 @@ terminal and resolved ("it went through" / "it did not"), and today's kiosk tran
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from kivy.properties import BooleanProperty, StringProperty
 
-from drivers.payment.journal import EntryState, JournalEntry
+from drivers.payment.journal import JournalEntry
 from kiosk.admin.devicemanager import describe
-from kiosk.i18n import N_, money
+from kiosk.admin.paymentrows import payment_rows, summary
 from kiosk.i18n.live import tr
 from kiosk.screens.admin_layer import AdminPage, widget
-
-OPERATIONS = {
-    "sale": N_("Payment"),
-    "preauth": N_("Deposit hold"),
-    "capture": N_("Deposit taken"),
-    "reversal": N_("Cancelled payment"),
-    "refund": N_("Refund"),
-    "end_of_day": N_("End of day"),
-}
-OUTCOMES = {
-    "approved": N_("Approved"),
-    "declined": N_("Declined"),
-    "aborted": N_("Not done"),
-    "unknown": N_("Unknown"),
-    EntryState.PENDING.value: N_("In progress"),
-    EntryState.NEEDS_REVIEW.value: N_("Needs checking"),
-}
-
-
-def _time(at: datetime) -> str:
-    return at.astimezone().strftime("%H:%M")
-
-
-def summary(entry: JournalEntry) -> str:
-    request = entry.request
-    what = tr._(OPERATIONS.get(request.operation.value, request.operation.value))
-    return (
-        f"{_time(entry.created_at)}  ·  {what}  ·  {money(request.amount, tr.lang)}  ·  {request.reference}"
-    )
 
 
 class AdminPaymentsPage(AdminPage):
@@ -64,28 +33,28 @@ class AdminPaymentsPage(AdminPage):
             self.say(describe(error) if error else "", True)
             return
         to_review, today = lists
-        for entry in to_review:
+        tz = self.ctl.services.staff.tz
+        reasons = {e.idempotency_key: e.review_reason for e in to_review}
+        for entry in payment_rows(to_review):
             row = widget(
-                "AdminReviewRow", title=summary(entry), detail=entry.review_reason, key=entry.idempotency_key
+                "AdminReviewRow",
+                title=summary(entry, tz, tr.lang, tr._),
+                detail=reasons[entry.key],
+                key=entry.key,
             )
             row.ids.done.bind(on_press=lambda _b, k=row.key: self.resolve(k, True))
             row.ids.not_done.bind(on_press=lambda _b, k=row.key: self.resolve(k, False))
             review.add_widget(row)
         if not to_review:
             review.add_widget(widget("Caption", text=tr._("Nothing to check.")))
-        for entry in reversed(today):
-            outcome = entry.result.outcome.value if entry.result else entry.state.value
-            card = f"  ·  {entry.result.card_brand} {entry.result.masked_pan}" if entry.result else ""
-            tone = (
-                "ok" if entry.result and entry.result.approved else ("faulty" if entry.result else "unknown")
-            )
+        for entry in reversed(payment_rows(today)):
             rows.add_widget(
                 widget(
                     "AdminDeviceRow",
-                    title=summary(entry),
-                    detail=card.strip(" ·"),
-                    tone=tone,
-                    state_text=tr._(OUTCOMES.get(outcome, outcome)),
+                    title=summary(entry, tz, tr.lang, tr._),
+                    detail="",
+                    tone=entry.tone,
+                    state_text=tr._(entry.status),
                 )
             )
         if not today:

@@ -18,6 +18,8 @@ from kivy.uix.boxlayout import BoxLayout
 from drivers.base import Device
 from kiosk.admin.configfile import Saved
 from kiosk.admin.devicemanager import describe
+from kiosk.admin.devicenames import device_title
+from kiosk.admin.faults import advice, known
 from kiosk.admin.setup import Connection, DeviceTestResult, FieldSpec, SetupFlow, Step
 from kiosk.i18n import N_
 from kiosk.i18n.live import tr
@@ -167,7 +169,7 @@ class AdminSetupPage(AdminPage):
         flow = self.ctl.setup
         if flow is None:
             return
-        self.title = tr._("Set up {name} ({kind})").format(name=flow.name, kind=flow.kind)
+        self.title = tr._("Set up: {device}").format(device=self._device(flow))
         self.step_title = tr._(STEP_TITLES[flow.step])
         self.typing = False
         body, actions = self.ids.body, self.ids.actions
@@ -175,6 +177,10 @@ class AdminSetupPage(AdminPage):
         actions.clear_widgets()
         getattr(self, f"_show_{flow.step.value}")(flow, body, actions)
         _rightmost_last(actions)
+
+    def _device(self, flow: SetupFlow) -> str:
+        kinds = {n: s.kind for n, s in self.ctl.manager.settings.devices.items()} | {flow.name: flow.kind}
+        return device_title(flow.name, kinds, tr._)
 
     def _button(self, actions: Any, text: str, handler: Any, kind: str = "secondary", name: str = "") -> Any:
         button = widget("KButton", text=text, kind=kind, size_hint_x=None)
@@ -222,8 +228,8 @@ class AdminSetupPage(AdminPage):
             body.add_widget(
                 widget("Caption", text=tr._("Nothing found to connect this driver to; enter it by hand."))
             )
-        for problem in flow.discovery_problems:
-            body.add_widget(widget("Caption", text=problem))
+        for problem in flow.discovery_advice:
+            body.add_widget(widget("Caption", text=tr._(problem)))
         self._button(actions, tr._("Cancel"), self.cancel, "quiet", "cancel")
         self._button(actions, tr._("Next"), self.next, "primary", "next")
 
@@ -328,9 +334,11 @@ class AdminSetupPage(AdminPage):
         if result is not None:
             verdict = tr._("Test passed") if result.ok else tr._("Test failed")
             tone = "ok" if result.ok else "faulty"
-            detail = ", ".join(f"{k}: {v}" for k, v in result.detail.items())
+            # A failure in words and with a way forward; the raw outcome is in the logs.
+            title = result.summary if result.ok else tr._(result.advice)
+            detail = ", ".join(f"{k}: {v}" for k, v in result.detail.items()) if result.ok else ""
             body.add_widget(
-                widget("AdminDeviceRow", title=result.summary, detail=detail, tone=tone, state_text=verdict)
+                widget("AdminDeviceRow", title=title, detail=detail, tone=tone, state_text=verdict)
             )
         self._button(actions, tr._("Change settings"), self.back, "quiet", "back")
         self._button(actions, tr._("Cancel"), self.cancel, "quiet", "cancel")
@@ -380,7 +388,8 @@ class AdminSetupPage(AdminPage):
         self.busy = False
         self.ctl.testing = None
         if result is None:
-            result = DeviceTestResult(False, describe(error) if error else "")
+            raw = describe(error) if error else ""
+            result = DeviceTestResult(False, raw, advice=advice(error or raw))
         self._test = result
         self.say("")
         self.refresh()
@@ -422,10 +431,11 @@ class AdminSetupPage(AdminPage):
             if device is not None:
                 health = device.health
                 reason = self.ctl.manager.start_errors.get(flow.name) or health.reason
+                reason = tr._(explained) if reason and (explained := known(reason)) else reason
                 body.add_widget(
                     widget(
                         "AdminDeviceRow",
-                        title=tr._("{name} restarted with the new settings").format(name=flow.name),
+                        title=tr._("{name} restarted with the new settings").format(name=self._device(flow)),
                         detail=reason,
                         tone=health.health.value,
                         state_text=tr._(HEALTH[health.health]),

@@ -4,6 +4,7 @@ last receipt, paper replaced."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
@@ -11,8 +12,9 @@ from kivy.properties import BooleanProperty, StringProperty
 from drivers.base import Health, HealthReport
 from drivers.printer.drivers import PrintResult
 from kiosk.admin.devicemanager import describe
+from kiosk.admin.devicenames import device_title
 from kiosk.admin.staff import KioskStatus
-from kiosk.i18n import N_
+from kiosk.i18n import N_, local_time
 from kiosk.i18n.live import tr
 from kiosk.screens.admin_layer import AdminPage, widget
 
@@ -31,8 +33,9 @@ PRINTED = {
 }
 
 
-def when(value: Any) -> str:
-    return value.astimezone().strftime("%H:%M:%S") if value is not None else tr._("never")
+def when(value: Any, tz: tzinfo) -> str:
+    """On the property's clock (the kiosk itself runs in UTC)."""
+    return local_time(value, tz, tr.lang, seconds=True) if value is not None else tr._("never")
 
 
 class AdminStatusPage(AdminPage):
@@ -62,23 +65,24 @@ class AdminStatusPage(AdminPage):
             state = {True: tr._("Online"), False: tr._("Offline"), None: tr._("Not contacted yet")}[c.online]
             reason = f" ({c.reason})" if c.online is False and c.reason else ""
             self.link = tr._("{state}{reason} · last sync {time}").format(
-                state=state, reason=reason, time=when(c.last_sync)
+                state=state, reason=reason, time=when(c.last_sync, self.ctl.services.staff.tz)
             )
             self.counts = tr._("Waiting to send: {outbox} · Refused by the server: {dead}").format(
                 outbox=c.outbox_depth, dead=c.dead_letters
             )
         rows = self.ids.devices
         rows.clear_widgets()
+        kinds = {d.name: d.kind for d in status.devices}
         for d in status.devices:
-            detail = [f"{d.kind} · {d.driver}"]
+            detail = [d.driver]
             if d.paper:
                 detail.append(tr._(PAPER.get(d.paper, PAPER["unknown"])))
             if d.reason:
-                detail.append(d.reason)
+                detail.append(tr._(d.advice) if d.advice else d.reason)
             rows.add_widget(
                 widget(
                     "AdminDeviceRow",
-                    title=d.name,
+                    title=device_title(d.name, kinds, tr._),
                     detail="  ·  ".join(detail),
                     tone=d.health.value,
                     state_text=tr._(HEALTH[d.health]),

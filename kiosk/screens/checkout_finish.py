@@ -20,7 +20,7 @@ class CheckoutFinishScreen(FolioScreen):
         session = j.session
         if session is None or session.checkout is None or session.checkout.folio is None:
             return
-        state, lang = session.checkout, j.language
+        state, lang = session.checkout, j.formats
         folio = state.folio
         self.printed = state.printed
         if state.captured is not None:

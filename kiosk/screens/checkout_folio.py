@@ -63,7 +63,7 @@ class CheckoutFolioScreen(FolioScreen):
         session = j.session
         if session is None or session.checkout is None or session.checkout.folio is None:
             return
-        folio, booking, lang = session.checkout.folio, session.booking, j.language
+        folio, booking, lang = session.checkout.folio, session.booking, j.formats
         if self._shown_for == (folio, lang):
             return
         self._shown_for = (folio, lang)

@@ -27,8 +27,8 @@ class ChooseScreen(JourneyScreen):
             item: Any = Factory.BookingChoice()
             item.title = f"{identity.masked_name(booking.guest)} · {booking.room_type.name}"
             item.detail = tr._("{arrival} to {departure} · {nights} nights · {adults} adults").format(
-                arrival=short_date(booking.arrival, j.language),
-                departure=short_date(booking.departure, j.language),
+                arrival=short_date(booking.arrival, j.formats),
+                departure=short_date(booking.departure, j.formats),
                 nights=booking.nights,
                 adults=booking.adults,
             )

@@ -30,7 +30,7 @@ class EnterNameScreen(JourneyScreen):
             self.chosen = days[0]
         labels = (tr._("Today"), tr._("Yesterday"))
         self.dates = [
-            (d, f"{label}\n{short_date(d, j.language)}") for d, label in zip(days, labels, strict=True)
+            (d, f"{label}\n{short_date(d, j.formats)}") for d, label in zip(days, labels, strict=True)
         ]
 
     def choose(self, day: date) -> None:

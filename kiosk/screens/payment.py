@@ -25,7 +25,7 @@ class PaymentScreen(JourneyScreen):
         if session is None or session.due is None:
             return
         self.paying = j.step is Step.PAYING
-        self.amount = money(session.due, j.language)
+        self.amount = money(session.due, j.formats)
         if session.walk_in is not None:
             self.explain = tr._("The price of your stay, paid by card now. Then you get your room.")
         elif session.operation is Operation.PREAUTH:

@@ -28,7 +28,7 @@ class ProblemScreen(JourneyScreen):
         if problem is None or self._shown_for == (problem, j.language):
             return
         self._shown_for = (problem, j.language)
-        params = {k: _shown(v, j.language) for k, v in problem.params.items()}
+        params = {k: _shown(v, j.formats) for k, v in problem.params.items()}
         self.title = tr._(problem.title)
         self.body = tr._(problem.body).format(**params)
         box = self.ids.actions

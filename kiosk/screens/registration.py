@@ -39,8 +39,8 @@ class RegistrationScreen(JourneyScreen):
             return
         guest = escape_markup(name.strip())
         stay = tr._("{arrival} to {departure} · {nights} nights · {room_type}").format(
-            arrival=short_date(arrival, j.language),
-            departure=short_date(departure, j.language),
+            arrival=short_date(arrival, j.formats),
+            departure=short_date(departure, j.formats),
             nights=nights,
             room_type=room_type,
         )

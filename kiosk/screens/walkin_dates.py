@@ -21,8 +21,8 @@ class WalkInDatesScreen(JourneyScreen):
         if j.walk_in is None:
             return
         self.nights = j.walk_in.nights
-        self.arrival = long_date(j.business_date(), j.language)
-        self.departure = long_date(j.walk_in_departure(), j.language)
+        self.arrival = long_date(j.business_date(), j.formats)
+        self.departure = long_date(j.walk_in_departure(), j.formats)
 
 
 SCREEN = WalkInDatesScreen

@@ -38,11 +38,11 @@ class WalkInQuoteScreen(JourneyScreen):
         grid = self.ids.lines
         grid.clear_widgets()
         for line in quote_lines(offer):
-            params = {k: short_date(v, j.language) for k, v in line.params.items()}
+            params = {k: short_date(v, j.formats) for k, v in line.params.items()}
             row: Any = Factory.QuoteRow()
             row.total = line.total
             row.label = tr._(line.label).format(**params)
-            row.amount = money(line.amount, j.language)
+            row.amount = money(line.amount, j.formats)
             grid.add_widget(row)
 
     def wipe(self) -> None:

@@ -58,7 +58,7 @@ class WalkInRoomsScreen(JourneyScreen):
             item.name = offer.room_type.name
             item.facts = facts(offer.room_type)
             item.photo = photo(offer.room_type)
-            item.price = price(offer, j.language)
+            item.price = price(offer, j.formats)
             item.suggested = offer.room_type.code == w.suggested
             item.badge = tr._("Our suggestion") if item.suggested else ""
             item.included = tr._("total, tax and service included")

@@ -68,7 +68,7 @@ def test_printer_setup_validates_tests_saves_and_restarts_only_the_printer(rig, 
     printed = len(rig.printer.receipts)
     result = f.run_test()
     assert result.ok and result.detail == {"paper": "ok"}
-    assert "Sambut test page" in rig.printer.receipts[printed].text
+    assert "Sambut test page" in " ".join(rig.printer.receipts[printed].text.split())
     saved = f.save()
     assert saved.backup.exists() and saved.backup.read_text() == SHIPPED.read_text()
     section = load_settings(config.path).devices["receipt"]
@@ -162,3 +162,64 @@ def test_option_names_read_as_words_with_their_unit():
     assert label("timeout_ms") == "Timeout (ms)"
     assert label("journal_max_age_h") == "Journal max age (h)"
     assert label("baudrate") == "Baudrate" and label("s") == "S"
+
+
+def test_internal_options_are_not_on_the_form_and_survive_a_save(rig, tech, config):
+    f = flow("card_terminal", "payment", tech, rig, config)
+    f.choose(f.driver)
+    names = {s.name for s in f.fields()}
+    assert names and not {n for n in names if n.startswith("journal")}
+    form = {s.name: s.value for s in f.fields()}
+    assert f.set_options(form) == {}
+    assert f.section.options["journal_path"] == str(rig.journal_path)  # kept from kiosk.toml
+
+
+def test_a_failed_test_says_what_it_means_and_keeps_the_raw_detail_for_the_logs(rig, tech, config, caplog):
+    import socket
+
+    from kiosk.admin import faults
+    from kiosk.i18n import translate
+
+    with socket.socket() as s:  # a port nothing listens on: the OS refuses the connection
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    f = flow("receipt", "printer", tech, rig, config)
+    f.choose("network")
+    assert f.set_options(rig.printer_options(port=closed)) == {}
+    with caplog.at_level("WARNING"):
+        result = f.run_test()
+    assert not result.ok and result.advice == faults.REFUSED
+    assert "Errno" not in translate("id", result.advice) and translate("id", result.advice) != result.advice
+    assert any(str(closed) in r.getMessage() or "refused" in r.getMessage().lower() for r in caplog.records)
+    f.cancel()
+
+
+@pytest.mark.parametrize(
+    ("fault", "meaning"),
+    [
+        ("no_hardware: NoBackendError: No backend available", "NO_USB_BACKEND"),
+        ("offline: [Errno 111] Connection refused", "REFUSED"),
+        ("offline: [Errno 13] could not open port /dev/ttyUSB0: Permission denied", "NO_PERMISSION"),
+        ("offline: [Errno 2] could not open port /dev/ttyUSB9", "NO_PORT"),
+        ("timeout: not started within 10 s", "TIMEOUT"),
+        ("USB: NoBackendError: No backend available", "NO_USB_BACKEND"),
+    ],
+)
+def test_driver_and_os_errors_map_to_a_way_forward(fault, meaning):
+    from kiosk.admin import faults
+
+    assert faults.advice(fault) == getattr(faults, meaning)
+
+
+def test_a_missing_usb_library_is_explained_from_the_exception_itself():
+    import usb.core
+
+    from kiosk.admin import faults
+
+    try:
+        try:
+            raise usb.core.NoBackendError("No backend available")
+        except ValueError as exc:
+            raise OSError("printer not reachable") from exc
+    except OSError as wrapped:
+        assert faults.advice(wrapped) == faults.NO_USB_BACKEND

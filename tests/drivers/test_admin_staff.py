@@ -236,3 +236,49 @@ def test_end_of_day_with_the_terminal_gone_still_prints_the_kiosks_totals(tmp_pa
         assert "failed" in rig.printer.receipts[-1].text
     finally:
         rig.close()
+
+
+def test_todays_payments_read_as_staff_read_them(staff, rig):
+    """Against the ZVT simulator: a sale later reversed is "Cancelled", not a green "Approved"; the
+    reversal and a declined sale are not green either; each row names the card by brand and last
+    four, at the property's time, never by the booking's id."""
+    from kiosk.admin.paymentrows import payment_rows, summary
+    from kiosk.i18n import local_time
+
+    terminal = rig.manager.get("card_terminal")
+    kept = terminal.sale(Money(500_000_00, "IDR"), "3f2b0c1e-kept").result(timeout=10)
+    voided = terminal.sale(Money(250_000_00, "IDR"), "3f2b0c1e-void").result(timeout=10)
+    assert terminal.reverse(voided, "3f2b0c1e-void").result(timeout=10).approved
+    rig.terminal_server.sim.script("decline:05")
+    assert not terminal.sale(Money(90_000_00, "IDR"), "3f2b0c1e-declined").result(timeout=10).approved
+    rows = {r.key: r for r in payment_rows(staff.payments_today(datetime.now(JAKARTA).date()))}
+    by_ref = {
+        e.request.reference: rows[e.idempotency_key]
+        for e in staff.payments_today()
+        if e.request.operation is Operation.SALE
+    }
+    assert (by_ref["3f2b0c1e-kept"].status, by_ref["3f2b0c1e-kept"].tone) == ("Approved", "ok")
+    assert (by_ref["3f2b0c1e-void"].status, by_ref["3f2b0c1e-void"].tone) == ("Cancelled", "unknown")
+    reversal = next(r for r in rows.values() if r.operation == "Cancelled payment")
+    assert reversal.tone != "ok"
+    declined = by_ref["3f2b0c1e-declined"]
+    assert (declined.status, declined.tone) == ("Declined", "faulty")
+    row = by_ref["3f2b0c1e-kept"]
+    assert row.card == f"{kept.card_brand} •••• {kept.masked_pan[-4:]}"
+    text = summary(row, JAKARTA, "en", str)
+    assert "3f2b0c1e" not in text and "IDR 500,000" in text and row.card in text
+    assert text.startswith(local_time(row.at, JAKARTA, "en"))
+    assert local_time(datetime(2026, 11, 26, 7, 5, tzinfo=UTC), JAKARTA, "en") == "14.05"  # not 07:05 UTC
+
+
+def test_devices_are_named_as_staff_call_them():
+    from kiosk.admin.devicenames import device_title
+    from kiosk.i18n import translate
+
+    kinds = {"receipt": "printer", "card_terminal": "payment", "badge": "badge", "badge_2": "badge"}
+    assert device_title("card_terminal", kinds, str) == "Card terminal"
+    assert device_title("receipt", kinds, lambda m: translate("id", m)) != "receipt"
+    assert [device_title(n, kinds, str) for n in ("badge", "badge_2")] == [
+        "Staff badge reader 1",
+        "Staff badge reader 2",
+    ]

@@ -12,7 +12,7 @@ from drivers.printer.receipts import CardPayment
 from drivers.printer.render import render
 from drivers.printer.text import PrintableText
 from drivers.sim.printer import VirtualPrinter
-from tests.drivers.printer_samples import sample_checkin, sample_payment
+from tests.drivers.printer_samples import PAYMENT, sample_checkin, sample_invoice, sample_payment
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SAMBUT_UPDATE_GOLDEN") == "1"
@@ -32,6 +32,8 @@ def printed_text(data: bytes, profile=PROFILE_80MM) -> str:
         ("checkin-80mm-native", lambda: sample_checkin("en"), PROFILE_80MM, True),
         ("checkin-58mm-raster", lambda: sample_checkin("id"), PROFILE_58MM, False),
         ("payment-80mm", lambda: sample_payment("id"), PROFILE_80MM, None),
+        ("invoice-58mm", lambda: sample_invoice("en_ID"), PROFILE_58MM, None),
+        ("invoice-80mm", lambda: sample_invoice("id_ID"), PROFILE_80MM, None),
     ],
 )
 def test_golden_bytes(name, build, profile, native_qr):
@@ -75,7 +77,7 @@ def test_native_qr_is_gs_k_and_raster_is_gs_v_0():
     ],
 )
 def test_names_print_or_degrade_readably(name, profile, expected):
-    assert printed_text(render(Receipt((Text(name),)), profile), profile) == expected
+    assert printed_text(render(Receipt((Text(name),)), profile), profile).strip() == expected
 
 
 def test_cyrillic_is_spelt_in_latin_where_no_page_has_it():
@@ -94,9 +96,24 @@ def test_text_never_reaches_escpos_fallbacks():
 def test_row_puts_the_value_flush_right_and_wraps_long_labels():
     doc = Receipt((Row("Amount paid", "Rp 1.250.000,00"), Row("A very long label " * 3, "12")))
     lines = printed_text(render(doc, PROFILE_58MM), PROFILE_58MM).splitlines()
-    assert lines[0] == "Amount paid      Rp 1.250.000,00"
-    assert all(len(line) <= 32 for line in lines)
+    assert lines[0] == " Amount paid    Rp 1.250.000,00"
+    assert all(len(line) <= 31 for line in lines)
     assert lines[-1].endswith(" 12")
+
+
+@pytest.mark.parametrize("profile", [PROFILE_58MM, PROFILE_80MM])
+@pytest.mark.parametrize("build", [sample_checkin, sample_invoice, sample_payment])
+def test_no_text_reaches_the_papers_edge(build, profile):
+    """The margin is blank on both sides of the rendered paper, whatever the alignment."""
+    printer = VirtualPrinter(profile)
+    printer.feed(render(build(), profile))
+    printer.end_of_job()
+    image = printer.receipts[-1].image.convert("L")
+    margin = profile.margin_chars * profile.char_width
+    for box in ((0, 0, margin, image.height), (image.width - margin, 0, image.width, image.height)):
+        assert image.crop(box).getextrema() == (255, 255), f"ink within {margin} dots of the edge"
+    lines = printer.receipts[-1].text.splitlines()
+    assert all(line[: profile.margin_chars].strip() == "" for line in lines)
 
 
 def test_styles_are_sent_only_when_they_change():
@@ -107,14 +124,47 @@ def test_styles_are_sent_only_when_they_change():
 @pytest.mark.parametrize(
     ("money", "locale", "expected"),
     [
-        (Money(125_000_000, "IDR"), "id", "Rp 1.250.000,00"),
-        (Money(125_000_000, "IDR"), "en", "IDR 1,250,000.00"),
+        # The rupiah's cash digits are 0 (CLDR): paper and screen show no ",00".
+        (Money(125_000_000, "IDR"), "id", "Rp 1.250.000"),
+        (Money(125_000_000, "IDR"), "en", "IDR 1,250,000"),
+        (Money(125_000_000, "IDR"), "en_ID", "Rp 1.250.000"),
+        (Money(12345, "IDR"), "id", "Rp 123,45"),  # a fraction is never hidden
         (Money(1500, "JPY"), "en", "¥1,500"),
         (Money(1999, "USD"), "en", "$19.99"),
+        (Money(2000, "USD"), "en", "$20.00"),
     ],
 )
 def test_money_is_formatted_from_minor_units(money, locale, expected):
     assert format_money(money, locale) == expected
+
+
+def test_screens_and_paper_format_money_alike():
+    from kiosk.i18n import money
+
+    for amount in (Money(125_000_000, "IDR"), Money(12345, "IDR"), Money(1999, "USD")):
+        for lang in ("en", "id"):
+            assert money(amount, lang) == format_money(amount, lang)
+    text = printed_text(render(sample_payment("id"), PROFILE_80MM))
+    assert money(PAYMENT.amount, "id") in text and ",00" not in text
+
+
+def test_the_invoice_is_one_a_tax_office_accepts():
+    """Number and tax id on top; charges, subtotal, each levy at its rate and the total before any
+    payment; then payments and the balance; dates as written in Indonesia."""
+    lines = printed_text(render(sample_invoice("en_ID"), PROFILE_80MM)).splitlines()
+    text = "\n".join(lines)
+    assert "Tax ID 01.234.567.8-901.000" in text and "INV-SMB-2026-000042" in text
+    order = ["Subtotal", "Service charge 10%", "Tax 10%", "Total", "Card payment", "Balance"]
+    at = [next(i for i, line in enumerate(lines) if line.strip().startswith(label)) for label in order]
+    assert at == sorted(at)
+    assert "Rp 3.705.000" in lines[at[3]] and "-Rp 3.630.000" in lines[at[4]]
+    assert "29 Nov 2026" in text and "11/29" not in text and "PM" not in text
+
+
+def test_the_checkin_receipt_is_a_payment_receipt_that_says_what_was_paid():
+    text = " ".join(printed_text(render(sample_checkin(), PROFILE_80MM)).split())
+    assert "Payment receipt" in text and "Your stay, 3 nights Rp 1.250.000" in text
+    assert "Receipt no. 52000123-0417" in text and "Not a tax invoice" in text
 
 
 def test_money_refuses_floats_and_bad_codes():
@@ -125,10 +175,11 @@ def test_money_refuses_floats_and_bad_codes():
 
 
 def test_receipt_shows_amount_in_guest_locale_and_translated_labels():
-    labels = {"Amount paid": "Jumlah dibayar", "Room": "Kamar"}
+    labels = {"Payment receipt": "Bukti pembayaran", "Room": "Kamar"}
     doc = sample_checkin("id", translate=lambda s: labels.get(s, s))
-    text = printed_text(render(doc, PROFILE_80MM))
-    assert "Jumlah dibayar" in text and "Rp 1.250.000,00" in text
+    lines = [line.strip() for line in printed_text(render(doc, PROFILE_80MM)).splitlines()]
+    text = "\n".join(lines)
+    assert "Bukti pembayaran" in text and "Rp 1.250.000" in text
     assert "\nKamar\n1204\n" in text
     assert "VISA **** **** **** 1234" in text
 

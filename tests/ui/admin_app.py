@@ -113,7 +113,7 @@ def main(report_path: Path) -> int:
 
         def setup(self, device: str) -> Script:
             yield from self.tab("admin_devices")
-            row = next(r for r in self.page().ids.devices.children if r.title == device)
+            row = next(r for r in self.page().ids.devices.children if r.device == device)
             self.page().ids.scroll.scroll_to(row, animate=False)
             yield from self.frames(2)
             self.press(row.ids.setup)

@@ -85,7 +85,8 @@ def test_minibar_taken_from_the_deposit_held_at_check_in(run):
     assert data["deposit_operation"] == "preauth"
     assert "Minibar" in data["deposit_folio"][0] and "Deposit held on your card" in data["deposit_folio"][0]
     assert "taken from the deposit held on your card" in data["deposit_payment"][0]
-    assert "We took IDR 150,000 from the deposit held on your card" in data["deposit_finish"][0]
+    # Money as the property writes it (en_ID), the same on screen as on the receipt.
+    assert "We took Rp 150.000 from the deposit held on your card" in data["deposit_finish"][0]
     stay = _stay(session, "Dewi")
     assert stay.status.value == "checked_out"
     kinds = sorted((p.kind.value, p.amount) for p in _payments(session, stay))

@@ -27,7 +27,7 @@ def test_stay_guests_rooms_and_quote_are_shown(run):
     assert "Choose your room" in data["rooms"][0] and "total, tax and service included" in data["rooms"][0]
     quote = data["quote"][0]
     assert "Service charge" in quote and "Tax" in quote and "Total for your stay" in quote
-    assert quote.count("Night of") == 2 and "IDR" in quote
+    assert quote.count("Night of") == 2 and "Rp " in quote
     assert "Your room:" in data["identity"][0]
     assert "Lestari" in data["registration"][0]
 

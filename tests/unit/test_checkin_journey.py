@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 27)
 PROPERTY = PropertyInfo(
     "JKT", "Hotel Sambut Jakarta", "Jl. Sudirman 1", "Asia/Jakarta", "IDR", TODAY, "14:00", "12:00",
-    "Sambut-Guest", "selamat-datang", "06:30–10:30, restaurant on floor 1",
+    "Sambut-Guest", "selamat-datang", "06:30–10:30, restaurant on floor 1", "01.234.567.8-073.000", 0, 1000,
 )  # fmt: skip
 ROOM = Room(uuid.uuid4(), "305", 3, "Take the lift to floor 3, then right", "DLX", "vacant", "clean", True)
 
@@ -315,6 +315,10 @@ def test_happy_path_code_surname_id_sign_pay_print():
     assert receipt.qr_payloads() == [booking().qr_token]
     texts = " ".join(getattr(e, "text", "") + getattr(e, "right", "") for e in receipt.elements)
     assert "305" in texts and "Sambut-Guest" in texts and "A1B2C3" in texts and "204871" in texts
+    # A payment receipt that says what was paid for, in the property's formats (en_ID, no ",00").
+    rows = {getattr(e, "left", ""): getattr(e, "right", "") for e in receipt.elements}
+    assert rows["Your stay, 2 nights"] == "Rp 1.250.000" and "Payment receipt" in texts
+    assert rows["Arrival"] == "27 Nov 2026"
     # The finish screen goes back to the welcome screen by itself, and the session is gone.
     r.clock.now += 21
     j.tick()

@@ -10,6 +10,7 @@ import pytest
 
 from drivers.money import Money
 from drivers.payment.model import Operation, Outcome, PaymentResult
+from drivers.printer.document import Row
 from drivers.printer.drivers import PaperOutError
 from drivers.printer.status import PrinterStatus
 from kiosk.frontdesk import Booking, Folio, FolioCharge, FolioPayment, Hold, NotFound, Offline, Refused
@@ -75,7 +76,7 @@ class CheckoutOffice(Office):
         self.checkouts.append(key)
         if self.checkout_errors:
             raise self.checkout_errors.pop(0)
-        return replace(b, status="checked_out")
+        return replace(b, status="checked_out", invoice_number=f"JKT-{len(self.checkouts):06d}")
 
 
 class CaptureTerminal(Terminal):
@@ -121,9 +122,13 @@ def test_happy_path_room_and_surname_bill_card_check_out_invoice():
     assert j.step is Step.OUT_FINISH and j.session.checkout.printed
     invoice = r.printer.printed[0]
     assert invoice.kind == "invoice"
-    # The bill by night and extras, what was paid, and the card of this payment (masked).
+    # The invoice the server numbered, under the property's tax id; the room by night and the
+    # extras, then the tax at its rate, the total, then what was paid; the card masked.
     text = repr(invoice)
-    assert "Night of" in text and "Minibar" in text and "************1111" in text
+    assert "'JKT-000001'" in text and "Tax ID 01.234.567.8-073.000" in text
+    assert "Room, night of 26 Nov 2026" in text and "Minibar" in text and "************1111" in text
+    rows = [e.left for e in invoice.elements if isinstance(e, Row)]
+    assert rows.index("Tax 10%") < rows.index("Total") < rows.index("Card payment") < rows.index("Balance")
     r.clock.now += 60
     j.tick()
     assert j.step is Step.ATTRACT and j.session is None
