@@ -90,6 +90,7 @@ class SyncSection(_Section):
     pull_interval_s: float = Field(15.0, gt=0, le=3600)
     heartbeat_interval_s: float = Field(60.0, gt=0, le=3600)
     backoff_max_s: float = Field(15.0, gt=0, le=600)
+    refused_recheck_s: float = Field(60.0, gt=0, le=3600)
 
 
 ScryptHash = Annotated[str, AfterValidator(check_hash_format)]
