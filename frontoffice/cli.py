@@ -228,10 +228,10 @@ def demo_data(args: argparse.Namespace) -> int:
             session.flush()
         assert prop is not None
         lines = [
-            f"  {r.confirmation_code}  {r.guest.surname:<24} {r.guest.full_name}"
+            f"  {r.confirmation_code}  {r.guest.surname:<30}  {r.guest.full_name}"
             for r in demo.arrivals_today(session, prop)
         ]
     print(f"{prop.name}: business date {prop.business_date}, {len(lines)} arrivals today")
-    print("  code      surname                  guest")
+    print(f"  {'code':<8}  {'surname':<30}  guest")
     print("\n".join(lines))
     return status

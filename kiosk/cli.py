@@ -48,9 +48,18 @@ def run_dev(args: argparse.Namespace) -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from kiosk.devstack import local_server, simulators
+    from kiosk import kivyenv
 
-    with local_server(settings), simulators(settings):
+    kivyenv.prepare(settings)  # before the scanner's feed may compose a passport (kiosk.robot)
+    from kiosk.devscan import terminal_passports
+    from kiosk.devstack import local_server, print_arrivals, simulators
+
+    with (
+        local_server(settings) as arrivals,
+        simulators(settings),
+        terminal_passports(settings, arrivals) as how,
+    ):
+        print_arrivals(arrivals, how)
         _start_app(settings)
     return 0
 
