@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _start_app(settings: KioskSettings) -> None:
-    from kiosk import kivyenv
+    from kiosk import kivyenv, logfile
 
+    logfile.setup(settings)
     kivyenv.prepare(settings)
     from kiosk.app import KioskApp
 

@@ -114,6 +114,7 @@ class CameraDevice(Device):
             self._hint, self._region = ScanHint.SHOW_CODE, ()
             self._armed_at = self._slot.newest()[0]
         self._armed.set()
+        log.info("%s: looking for a code", self.name)
 
     def preview(self) -> Preview:
         """Never blocks: the newest frame and the latest hint."""
@@ -217,6 +218,7 @@ class CameraDevice(Device):
                     self._set_preview(ScanHint.FOUND, code.corners)
                     if self._vault is not None and doc.kind is not DocumentKind.BOOKING:
                         self._keep_image(frame)
+                    log.info("%s: read %s from a %s code", self.name, doc.summary(), code.symbology.value)
                     self.emit_data(doc)
                     break
                 hint = ScanHint.SHOW_CODE  # a code, but not one we can use
@@ -224,6 +226,7 @@ class CameraDevice(Device):
                     fresh = code.raw not in self._rejected
                     self._rejected.add(code.raw)
                 if fresh:  # tell the journey once, not thirty times a second
+                    log.info("%s: read %s", self.name, doc.summary())
                     self.emit_data(doc)
             else:
                 self._set_preview(hint, result.region)
