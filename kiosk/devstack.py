@@ -185,15 +185,18 @@ def local_server(settings: KioskSettings, *, fresh: bool = False) -> Iterator[li
     """The central server in the background with demo data from today and a token for this
     kiosk; yields today's arrivals.
 
-    ``fresh`` (a tool or a test): a server of its own beside whatever else runs here (a free
-    port, its own database unless SAMBUT_SERVER_SERVER__DATABASE_URL names one, its own token),
-    with the demo data made anew. Otherwise `make run`'s: ``settings.server.url``, the configured
+    ``fresh`` (a tool or a test): a server of its own beside whatever else runs here, with the
+    demo data made anew: on a free port, with its own database and token file, each unless the
+    environment names one (SAMBUT_KIOSK_SERVER__URL, SAMBUT_SERVER_SERVER__DATABASE_URL,
+    SAMBUT_KIOSK_SERVER__TOKEN_FILE). Otherwise `make run`'s: ``settings.server.url``, the configured
     database, the demo data made again only when it is from an earlier day."""
     with tempfile.TemporaryDirectory(prefix="sambut-server-") as tmp:
         db_args: list[str] = []
-        if fresh:
-            settings.server.url = HttpUrl(f"http://127.0.0.1:{free_port()}")
-            settings.server.token_file = Path(tmp) / "kiosk.token"
+        if fresh:  # what the environment names (a test's or the bench's choice) stays
+            if "SAMBUT_KIOSK_SERVER__URL" not in os.environ:
+                settings.server.url = HttpUrl(f"http://127.0.0.1:{free_port()}")
+            if "SAMBUT_KIOSK_SERVER__TOKEN_FILE" not in os.environ:
+                settings.server.token_file = Path(tmp) / "kiosk.token"
             if "SAMBUT_SERVER_SERVER__DATABASE_URL" not in os.environ:
                 db_args = ["--database-url", f"sqlite:///{tmp}/frontoffice.sqlite3"]
         url = str(settings.server.url).rstrip("/")

@@ -40,7 +40,12 @@ def busy_port():
 def test_a_tool_starts_its_own_server_beside_a_running_one_and_feeds_passports(
     tmp_path, busy_port, capsys, monkeypatch
 ):
-    monkeypatch.delenv("SAMBUT_SERVER_SERVER__DATABASE_URL", raising=False)
+    for name in (
+        "SAMBUT_SERVER_SERVER__DATABASE_URL",
+        "SAMBUT_KIOSK_SERVER__URL",
+        "SAMBUT_KIOSK_SERVER__TOKEN_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
     settings = KioskSettings(
         server={"url": f"http://127.0.0.1:{busy_port}"},
         store={"path": str(tmp_path / "kiosk.sqlite3")},
