@@ -152,3 +152,25 @@ def test_token_of_another_kiosk_stays_refused_and_says_whose(slow_kiosk, server,
     assert "pushed records of kiosk" in _kiosk_row(db, "lobby-2").refused_reason
     path.write_text(own)
     assert_delivered_once(kiosk, db, fauzi, paid, caplog)
+
+
+def test_a_push_refused_as_a_whole_waits_in_the_outbox(slow_kiosk, server, db, caplog):
+    """Neither the token nor one op's content: a server that refuses the push itself (an older
+    server without it, a proxy in between) is a refusal too, not a dead letter per op."""
+    caplog.set_level(logging.INFO)
+    kiosk = slow_kiosk
+    server.faults.refuse["/sync/push"] = 404
+    [santoso] = kiosk.desk.search(surname="Santoso", arrival=BUSINESS_DATE)
+    before = server_counts(db, santoso.id)[1]
+    kiosk.desk.record_payment(santoso, approved(santoso))
+    assert kiosk.worker.link.wait_for(False, 10)
+    deadline = time.monotonic() + 10
+    while not kiosk.worker.link.state.refused and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert kiosk.worker.link.state.refused and "refuses the outbox" in kiosk.worker.link.state.reason
+    assert kiosk.store.depth() == 1 and kiosk.store.dead_letters() == []
+    server.faults.refuse.clear()
+    kiosk.worker.stop()  # a technician restarting the kiosk after fixing the proxy
+    kiosk.worker.start()
+    assert kiosk.worker.wait_drained(10)
+    assert server_counts(db, santoso.id)[1] == before + 1
