@@ -288,11 +288,12 @@ class SyncWorker:
             kiosk_id = me["id"]
         return kiosk_id
 
-    def _readdress(self, kiosk_id: str) -> str:
-        """The server says this kiosk's records are not its token's: take the token's kiosk id
-        when it is this kiosk registered again (same name, so the server made it anew: nothing of
-        the old id is left to apply twice), else stay refused and say exactly why."""
-        me = self.client.whoami()
+    def _readdress(self, kiosk_id: str, me: dict[str, Any] | None = None) -> str:
+        """This kiosk's records are not its token's kiosk's (``me``, the server's answer for the
+        token): take the token's kiosk id when it is this kiosk registered again (same name, so
+        the server made it anew: nothing of the old id is left to apply twice), else stay
+        refused and say exactly why."""
+        me = me or self.client.whoami()
         if me["id"] == kiosk_id:
             raise ServerError("forbidden", f"the server refuses the records of kiosk {kiosk_id}", 403)
         name = self.store.meta("kiosk_name") or self.kiosk_name
@@ -396,6 +397,10 @@ class SyncWorker:
                 return
 
     def heartbeat(self) -> None:
+        # Whose token this is, first: a kiosk id that changed is found before anything is pushed.
+        me = self.client.whoami()
+        if (kiosk_id := self.store.meta("kiosk_id")) != me["id"]:
+            self._readdress(kiosk_id, me)
         self.client.request(
             "POST",
             "/api/v1/kiosk/heartbeat",
@@ -407,7 +412,6 @@ class SyncWorker:
             },
         )
         # The business date moves on at night audit: refresh what the offline lookup relies on.
-        me = self.client.whoami()
         with self.store.transaction() as tx:
             tx.set_meta("property", me["property"])
         self._next_heartbeat = time.monotonic() + self.heartbeat_interval_s

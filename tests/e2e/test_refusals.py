@@ -174,3 +174,17 @@ def test_a_push_refused_as_a_whole_waits_in_the_outbox(slow_kiosk, server, db, c
     kiosk.worker.start()
     assert kiosk.worker.wait_drained(10)
     assert server_counts(db, santoso.id)[1] == before + 1
+
+
+def test_a_changed_kiosk_id_is_found_before_anything_is_queued(server, db, tmp_path, token, caplog):
+    caplog.set_level(logging.INFO)
+    k = make_kiosk(server.url, tmp_path / "older", token, start=False)
+    try:
+        with k.store.transaction() as tx:
+            tx.set_meta("kiosk_id", str(uuid.uuid4()))
+        k.worker.start()
+        assert k.worker.wait_drained(10)
+        assert k.store.meta("kiosk_id") == str(_kiosk_row(db).id)
+        assert any("registered anew" in r.getMessage() for r in caplog.records)
+    finally:
+        k.close()
