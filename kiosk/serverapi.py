@@ -32,7 +32,7 @@ def refusal(exc: ServerError) -> str:
     again), or "" when the failure may pass."""
     if exc.status == 401:
         return f"{NOT_REGISTERED}: it refused this kiosk's token"
-    if exc.status == 403:
+    if exc.status == 403 and exc.code == "forbidden":  # the server's own, not a domain refusal's code
         return f"{NOT_REGISTERED}: {exc}"
     return ""
 

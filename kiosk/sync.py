@@ -228,7 +228,7 @@ class SyncWorker:
                 self.link.report(True)
             except ServerError as exc:
                 self._failures += 1
-                if why := refusal(exc) or (str(exc) if isinstance(exc, OutboxRefused) else ""):
+                if why := str(exc) if isinstance(exc, OutboxRefused) else refusal(exc):
                     delay = self.refused_recheck_s  # a slow re-check: retrying now cannot heal it
                     self.link.report(False, why, refused=True)
                 else:
