@@ -49,8 +49,9 @@ def run_dev(args: argparse.Namespace) -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from kiosk import kivyenv
+    from kiosk import kivyenv, logfile
 
+    logfile.setup(settings)
     kivyenv.prepare(settings)  # before the scanner's feed may compose a passport (kiosk.robot)
     from kiosk.devscan import terminal_passports
     from kiosk.devstack import local_server, print_arrivals, simulators

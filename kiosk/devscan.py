@@ -47,6 +47,9 @@ def _serve(settings: KioskSettings, sim: ScannerSimulator, arrivals: list[Arriva
         if not code:
             continue
         surname = surnames.get(code.upper(), "")
+        if not surname:
+            print(f"scanner: no arrival today has the code {code.upper()}", flush=True)
+            continue
         try:
             sim.send(passport_scan(settings, code, surname, other).encode())
             print(f"scanner: read the passport of booking {code.upper()}", flush=True)

@@ -172,10 +172,11 @@ def demo_data(*args: str) -> tuple[str, list[Arrival]]:
 def print_arrivals(arrivals: list[Arrival], scanner: str = "", shown: int = 6) -> None:
     """What a newcomer needs to try a check-in: a few codes, and how to prove identity here."""
     print("Try a check-in: Check in, then a confirmation code and its surname:")
-    for a in arrivals[:shown]:
+    unique = list({a.code: a for a in arrivals}.values())  # a booking of two rooms is listed once
+    for a in unique[:shown]:
         print(f"  {a.code}  {a.surname:<28} ({a.guest})")
-    if len(arrivals) > shown:
-        print(f"  … {len(arrivals) - shown} more: python main.py demo-data --if-stale")
+    if len(unique) > shown:
+        print(f"  … {len(unique) - shown} more: python main.py demo-data --if-stale")
     if scanner:
         print(scanner)
 

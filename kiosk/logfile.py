@@ -5,6 +5,7 @@ outcomes, ids the kiosk made and counts (tests search the file for a guest's nam
 from __future__ import annotations
 
 import logging
+import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -15,11 +16,22 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"
 QUIET = ("httpx", "httpcore", "urllib3", "PIL")
 
 
-def setup(settings: KioskSettings) -> RotatingFileHandler:
-    """Log at the configured level to the rotating file (added once per process)."""
+def setup(settings: KioskSettings, *, console: bool = True) -> RotatingFileHandler:
+    """Log at the configured level to the rotating file (added once per process); with
+    ``console``, warnings and errors to stderr too, as before there was a file."""
     section = settings.log
     path = settings.resolve(section.path)
     root = logging.getLogger()
+    if console:
+        # python-escpos calls logging.basicConfig() when imported: that stderr handler, or ours,
+        # shows warnings only (the file has the rest).
+        terminals = [h for h in root.handlers if type(h) is logging.StreamHandler]
+        if not terminals:
+            terminals = [logging.StreamHandler(sys.stderr)]
+            terminals[0].setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+            root.addHandler(terminals[0])
+        for terminal in terminals:
+            terminal.setLevel(max(terminal.level, logging.WARNING))
     for handler in root.handlers:
         if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path.resolve():
             return handler

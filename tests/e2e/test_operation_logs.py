@@ -31,7 +31,7 @@ def logged(tmp_path):
     rig.settings.log = LogSection(path=tmp_path / "log" / "kiosk.log")
     root = logging.getLogger()
     level = root.level
-    handler = logfile.setup(rig.settings)
+    handler = logfile.setup(rig.settings, console=False)
     buffer = LogBuffer(lambda: list(rig.settings.devices)).attach()
     yield rig, buffer
     buffer.detach()
