@@ -77,7 +77,7 @@ def touch(db: Database, caller: Caller) -> None:
         kiosk = session.get(Kiosk, caller.kiosk.id)
         if kiosk is not None:
             kiosk.last_seen_at = utcnow()
-            kiosk.refused_at, kiosk.refused_reason = None, ""  # heard again: the refusal is over
+            kiosk.refused_at, kiosk.refused_reason, kiosk.refused_count = None, "", 0  # heard again
 
 
 def run_idempotent(

@@ -159,7 +159,7 @@ def _device(name: str, report: dict[str, Any]) -> DeviceState:
 def _refused(kiosk: Kiosk) -> str:
     if kiosk.refused_at is None:
         return ""
-    return f"refused {kiosk.refused_count}× since, last: {kiosk.refused_reason}"
+    return f"{kiosk.refused_count} call(s) refused: {kiosk.refused_reason}"
 
 
 def kiosks(session: Session, prop: Property, now: datetime) -> list[KioskState]:

@@ -33,7 +33,7 @@ def add_kiosk(session: Session, prop: Property, name: str) -> tuple[Kiosk, str]:
     else:  # the same kiosk (its id, its records) with a new token
         kiosk.token_hash = hash_token(token)
         kiosk.revoked_at = None
-        kiosk.refused_at, kiosk.refused_reason = None, ""
+        kiosk.refused_at, kiosk.refused_reason, kiosk.refused_count = None, "", 0
     session.flush()
     return kiosk, token
 
