@@ -45,9 +45,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     for p in (add, revoke, staff, audit, report, upgrade):
         _database_option(p)
 
-    demo = sub.add_parser("demo-data", help="(re)create the demo hotel with arrivals today")
+    demo = sub.add_parser(
+        "demo-data",
+        help="(re)create the demo hotel with arrivals today (its kiosks and staff users stay) and list them",
+    )
     _database_option(demo)
     demo.add_argument("--if-stale", action="store_true", help="only if missing or from an earlier day")
+    demo.add_argument(
+        "--replace",
+        action="store_true",
+        help="even while a kiosk is running or holds records not yet sent (they would be refused)",
+    )
     demo.set_defaults(func=demo_data)
 
 
@@ -193,17 +201,37 @@ def upgrade_only(args: argparse.Namespace) -> int:
     return 0
 
 
+# Exit status of `demo-data` when it keeps the data because a running install holds work.
+DEMO_KEPT = 3
+
+
 def demo_data(args: argparse.Namespace) -> int:
+    from frontoffice.models.base import utcnow
     from frontoffice.services import demo
 
     db = _database(args)
+    status = 0
     with db.session(write=True) as session:
+        busy = [] if args.replace else demo.busy_kiosks(session, utcnow())
+        prop = demo.current_property(session)
         if args.if_stale and not demo.is_stale(session):
             print("Demo data is from today; kept.")
-            return 0
-        prop = demo.build(session)
-        session.flush()
-        lines = [f"  {r.confirmation_code}  {r.guest.full_name}" for r in demo.arrivals_today(session, prop)]
+        elif busy and prop is not None:
+            print(
+                "Demo data kept, not made again: " + "; ".join(busy) + ". Remaking it now would lose"
+                " their work. Stop the kiosk and let it send everything, or pass --replace.",
+                file=sys.stderr,
+            )
+            status = DEMO_KEPT
+        else:
+            prop = demo.build(session)
+            session.flush()
+        assert prop is not None
+        lines = [
+            f"  {r.confirmation_code}  {r.guest.surname:<30}  {r.guest.full_name}"
+            for r in demo.arrivals_today(session, prop)
+        ]
     print(f"{prop.name}: business date {prop.business_date}, {len(lines)} arrivals today")
+    print(f"  {'code':<8}  {'surname':<30}  guest")
     print("\n".join(lines))
-    return 0
+    return status

@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _start_app(settings: KioskSettings) -> None:
-    from kiosk import kivyenv
+    from kiosk import kivyenv, logfile
 
+    logfile.setup(settings)
     kivyenv.prepare(settings)
     from kiosk.app import KioskApp
 
@@ -48,9 +49,19 @@ def run_dev(args: argparse.Namespace) -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from kiosk.devstack import local_server, simulators
+    from kiosk import kivyenv, logfile
 
-    with local_server(settings), simulators(settings):
+    logfile.setup(settings)
+    kivyenv.prepare(settings)  # before the scanner's feed may compose a passport (kiosk.robot)
+    from kiosk.devscan import terminal_passports
+    from kiosk.devstack import local_server, print_arrivals, simulators
+
+    with (
+        local_server(settings) as arrivals,
+        simulators(settings),
+        terminal_passports(settings, arrivals) as how,
+    ):
+        print_arrivals(arrivals, how)
         _start_app(settings)
     return 0
 

@@ -55,6 +55,15 @@ class StoreSection(_Section):
     path: Path = Path("var/kiosk.sqlite3")
 
 
+class LogSection(_Section):
+    """The kiosk's operations log: devices, journey steps, sync; never guest data."""
+
+    path: Path = Path("var/log/kiosk.log")
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_bytes: int = Field(5_000_000, ge=10_000)
+    backups: int = Field(5, ge=1, le=50)
+
+
 class CheckinSection(_Section):
     """How the guest journey behaves at this property."""
 
@@ -94,6 +103,7 @@ class SyncSection(_Section):
     pull_interval_s: float = Field(15.0, gt=0, le=3600)
     heartbeat_interval_s: float = Field(60.0, gt=0, le=3600)
     backoff_max_s: float = Field(15.0, gt=0, le=600)
+    refused_recheck_s: float = Field(60.0, gt=0, le=3600)
 
 
 ScryptHash = Annotated[str, AfterValidator(check_hash_format)]
@@ -157,6 +167,7 @@ class KioskSettings(BaseSettings):
     kiosk: KioskSection = Field(default_factory=KioskSection)
     server: ServerSection = Field(default_factory=ServerSection)
     store: StoreSection = Field(default_factory=StoreSection)
+    log: LogSection = Field(default_factory=LogSection)
     checkin: CheckinSection = Field(default_factory=CheckinSection)
     branding: BrandingSection = Field(default_factory=BrandingSection)
 

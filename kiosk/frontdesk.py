@@ -50,7 +50,7 @@ from typing import Any
 from drivers.payment.journal import PaymentJournal
 from drivers.payment.model import PaymentResult
 from kiosk.config import KioskSettings
-from kiosk.serverapi import ServerClient, ServerError
+from kiosk.serverapi import ServerClient, ServerError, refusal
 from kiosk.store import Store
 from kiosk.sync import PAYMENT_KINDS, TRANSIENT, Link, SyncWorker, payment_op
 
@@ -345,7 +345,10 @@ class FrontDesk:
         try:
             return self.client.request(method, path, **kwargs)
         except ServerError as exc:
-            if exc.code in TRANSIENT or exc.status >= 500 or exc.status == 401:
+            if why := refusal(exc):  # the kiosk serves from its copy; staff must register it again
+                self.link.report(False, why, refused=True)
+                raise Offline(why) from exc
+            if exc.code in TRANSIENT or exc.status >= 500:
                 self.link.report(False, f"{exc.code}: {exc}")
                 self._nudge()  # the worker probes with backoff and reports when it is back
                 raise Offline(str(exc)) from exc
@@ -684,6 +687,8 @@ def connect(
         pull_interval_s=sync.pull_interval_s,
         heartbeat_interval_s=sync.heartbeat_interval_s,
         backoff_max_s=sync.backoff_max_s,
+        refused_recheck_s=sync.refused_recheck_s,
+        kiosk_name=settings.kiosk.name,
     )
     desk = FrontDesk(store, ServerClient(settings, clock), worker.link, nudge=worker.nudge, clock=clock)
     return desk, worker

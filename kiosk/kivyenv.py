@@ -13,6 +13,9 @@ def prepare(settings: KioskSettings) -> None:
     # Kivy would otherwise parse our command line and write its config to the home folder.
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_HOME", str(ROOT / "var" / "kivy"))
+    # Every setting Kivy needs is set below: no config.ini is read or written (a fresh one made
+    # Kivy warn of an "older configuration version" on every first start).
+    os.environ.setdefault("KIVY_NO_CONFIG", "1")
     Path(os.environ["KIVY_HOME"]).mkdir(parents=True, exist_ok=True)  # Kivy makes only the last level
     # Kivy logs through Python's logging and leaves stderr alone (tracebacks stay visible).
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")

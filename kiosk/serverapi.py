@@ -24,6 +24,19 @@ class ServerError(Exception):
         self.status = status
 
 
+NOT_REGISTERED = "not registered with the server"
+
+
+def refusal(exc: ServerError) -> str:
+    """Why the server refuses this kiosk itself (retrying cannot heal it: staff must register it
+    again), or "" when the failure may pass."""
+    if exc.status == 401:
+        return f"{NOT_REGISTERED}: it refused this kiosk's token"
+    if exc.status == 403 and exc.code == "forbidden":  # the server's own, not a domain refusal's code
+        return f"{NOT_REGISTERED}: {exc}"
+    return ""
+
+
 def read_token(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8").strip()
@@ -50,9 +63,13 @@ class ServerClient:
     def close(self) -> None:
         self._http.close()
 
+    def token(self) -> str:
+        """The token as the file holds it now (re-read on every call: a new one is used at once)."""
+        return read_token(self._token_file)
+
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = kwargs.pop("headers", {})
-        if token := read_token(self._token_file):
+        if token := self.token():
             headers["Authorization"] = f"Bearer {token}"
         try:
             response = self._http.request(method, path, headers=headers, **kwargs)

@@ -5,6 +5,11 @@ Each cycle: hand the payment journal's unsent payments to the outbox, push the o
 in batches, pull the server's changes since the stored cursor, and send a heartbeat when due.
 A failed cycle is retried after an exponential backoff with jitter; ``nudge()`` starts the next
 cycle at once (the front desk calls it after queueing an op). Every call has a short deadline.
+
+A refusal that retrying cannot heal (the token refused, the records addressed to another kiosk)
+is not a dead letter: the ops stay queued, the link says the kiosk is not registered (staff see
+it), the worker checks again only every ``refused_recheck_s``, and delivers them once the kiosk is
+registered again. Every change of the link is logged once, not every retry.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 
 from drivers.payment.journal import JournalEntry, PaymentJournal, ResolvedBy
 from drivers.payment.model import Operation, PaymentResult
-from kiosk.serverapi import ServerClient, ServerError
+from kiosk.serverapi import ServerClient, ServerError, refusal
 from kiosk.store import Op, Store
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,8 @@ PAYMENT_KINDS = {
 }
 # Failures that mean "the server is not there (for now)", as opposed to "it refused this".
 TRANSIENT = {"timeout", "unreachable"}
+# While refused, how often the token file is looked at (a technician may put a new one in place).
+TOKEN_POLL_S = 0.5
 
 
 # Payments the kiosk did not see settled live: the desk looks at them on the dashboard.
@@ -73,11 +80,28 @@ def handed_over(entry: JournalEntry) -> bool:
     return entry.result is not None and entry.result.approved and entry.result.operation in PAYMENT_KINDS
 
 
+class OutboxRefused(ServerError):
+    """The server refuses a push as a whole for good (neither the token nor one op's content)."""
+
+
 @dataclass(frozen=True)
 class LinkState:
     online: bool | None  # None: not tried yet
     reason: str
     since: datetime
+    refused: bool = False  # the server refuses this kiosk: faulty until staff register it again
+
+
+def _log_change(old: LinkState, new: LinkState) -> None:
+    """One line per change of the link (a retry that changes nothing logs nothing)."""
+    if new.refused:
+        log.error("sync: %s; the kiosk keeps its records until it is registered again", new.reason)
+    elif new.online is False:
+        log.warning("sync: server not reachable: %s", new.reason)
+    elif old.refused:
+        log.warning("sync: the server accepts this kiosk again")
+    elif old.online is False:
+        log.info("sync: server reachable again")
 
 
 class Link:
@@ -103,13 +127,15 @@ class Link:
             self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def report(self, online: bool, reason: str = "") -> None:
+    def report(self, online: bool, reason: str = "", refused: bool = False) -> None:
         with self._cond:
-            if self._state.online is online and self._state.reason == reason:
+            old = self._state
+            if old.online is online and old.reason == reason and old.refused is refused:
                 return
-            self._state = state = LinkState(online, reason, datetime.now(UTC))
+            self._state = state = LinkState(online, reason, datetime.now(UTC), refused)
             listeners = list(self._listeners)
             self._cond.notify_all()
+        _log_change(old, state)
         for listener in listeners:
             try:
                 listener(state)
@@ -136,8 +162,11 @@ class SyncWorker:
         heartbeat_interval_s: float = 60.0,
         backoff_base_s: float = 0.25,
         backoff_max_s: float = 15.0,
+        refused_recheck_s: float = 60.0,
+        kiosk_name: str = "",
         rng: random.Random | None = None,
     ) -> None:
+        """``kiosk_name`` is the configured name: a token of that name may re-address the outbox."""
         self.store = store
         self.client = client
         self.link = link or Link()
@@ -149,6 +178,8 @@ class SyncWorker:
         self.heartbeat_interval_s = heartbeat_interval_s
         self.backoff_base_s = backoff_base_s
         self.backoff_max_s = backoff_max_s
+        self.refused_recheck_s = refused_recheck_s
+        self.kiosk_name = kiosk_name
         self._rng = rng or random.Random()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -197,8 +228,12 @@ class SyncWorker:
                 self.link.report(True)
             except ServerError as exc:
                 self._failures += 1
-                delay = self._backoff()
-                self.link.report(False, self._reason(exc))
+                if why := str(exc) if isinstance(exc, OutboxRefused) else refusal(exc):
+                    delay = self.refused_recheck_s  # a slow re-check: retrying now cannot heal it
+                    self.link.report(False, why, refused=True)
+                else:
+                    delay = self._backoff()
+                    self.link.report(False, f"{exc.code}: {exc}")
             except Exception as exc:  # a bug must not stop the relay: log it and retry later
                 log.exception("sync cycle failed")
                 self._failures += 1
@@ -207,21 +242,25 @@ class SyncWorker:
             with self._cycle:
                 self._done = number
                 self._cycle.notify_all()
-            if self._failures:
+            if self.link.state.refused:
+                self._recheck_after(delay)
+            elif self._failures:
                 self._stopping.wait(delay)  # a nudge does not cut a backoff short
             else:
                 self._wake.wait(delay)
             self._wake.clear()
 
+    def _recheck_after(self, delay: float) -> None:
+        """Wait out a refusal, but try again as soon as a new token is put in place."""
+        token = self.client.token()
+        deadline = time.monotonic() + delay
+        while not self._stopping.wait(min(TOKEN_POLL_S, max(0.0, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline or self.client.token() != token:
+                return
+
     def _backoff(self) -> float:
         ceiling = min(self.backoff_max_s, self.backoff_base_s * 2 ** min(self._failures, 20))
         return self._rng.uniform(ceiling / 2, ceiling)  # jitter: a fleet does not retry in step
-
-    @staticmethod
-    def _reason(exc: ServerError) -> str:
-        if exc.status == 401:
-            return "the server refused this kiosk's token"
-        return f"{exc.code}: {exc}"
 
     # -- one cycle -----------------------------------------------------------------------------
 
@@ -244,9 +283,41 @@ class SyncWorker:
             me = self.client.whoami()
             with self.store.transaction() as tx:
                 tx.set_meta("kiosk_id", me["id"])
+                tx.set_meta("kiosk_name", me["name"])
                 tx.set_meta("property", me["property"])
             kiosk_id = me["id"]
         return kiosk_id
+
+    def _readdress(self, kiosk_id: str, me: dict[str, Any] | None = None) -> str:
+        """This kiosk's records are not its token's kiosk's (``me``, the server's answer for the
+        token): take the token's kiosk id when it is this kiosk registered again (same name, so
+        the server made it anew: nothing of the old id is left to apply twice), else stay
+        refused and say exactly why."""
+        me = me or self.client.whoami()
+        if me["id"] == kiosk_id:
+            raise ServerError("forbidden", f"the server refuses the records of kiosk {kiosk_id}", 403)
+        name = self.store.meta("kiosk_name") or self.kiosk_name
+        if me["name"] != name:
+            raise ServerError(
+                "forbidden",
+                f"the token is kiosk {me['name']!r}'s ({me['id']}), this kiosk's records are"
+                f" {name!r}'s ({kiosk_id}): put {name!r}'s token in place"
+                f" (`python main.py server add-kiosk {name}`)",
+                403,
+            )
+        with self.store.transaction() as tx:
+            tx.set_meta("kiosk_id", me["id"])
+            tx.set_meta("kiosk_name", me["name"])
+            tx.set_meta("property", me["property"])
+        log.warning(
+            "sync: kiosk %r was registered anew on the server (id %s, was %s); %d queued op(s) go"
+            " out under the new id",
+            name,
+            me["id"],
+            kiosk_id,
+            self.store.depth(),
+        )
+        return str(me["id"])
 
     def sweep_journal(self) -> None:
         """Queue recorded payments the server has not confirmed and the outbox does not hold
@@ -274,8 +345,14 @@ class SyncWorker:
                 tx.enqueue("payment", reservation_id, payload, entry.created_at, op_id=entry.idempotency_key)
 
     def push_all(self, kiosk_id: str) -> None:
+        readdressed = False
         while batch := self.store.pending(self.batch_size):
-            self.push(kiosk_id, batch)
+            try:
+                self.push(kiosk_id, batch)
+            except ServerError as exc:
+                if exc.status != 403 or readdressed:
+                    raise
+                kiosk_id, readdressed = self._readdress(kiosk_id), True
 
     def push(self, kiosk_id: str, batch: list[Op]) -> None:
         try:
@@ -283,16 +360,20 @@ class SyncWorker:
                 "POST", "/api/v1/sync/push", json={"kiosk_id": kiosk_id, "ops": [op.wire() for op in batch]}
             )
         except ServerError as exc:
-            if exc.status == 422 and len(batch) > 1:
+            if exc.status != 422:  # not about one op's content: every op waits in the outbox
+                self.store.record_failure([op.op_id for op in batch], f"{exc.code}: {exc}")
+                if 400 <= exc.status < 500 and exc.status not in (401, 403, 408, 429):
+                    raise OutboxRefused(
+                        exc.code, f"the server refuses the outbox: {exc}", exc.status
+                    ) from exc
+                raise
+            if len(batch) > 1:
                 # Some op the server cannot even parse: find it by pushing one at a time.
                 for op in batch:
                     self.push(kiosk_id, [op])
                 return
-            if exc.status == 422:
-                self.store.settle([], {batch[0].op_id: f"{exc.code}: {exc}"})
-                return
-            self.store.record_failure([op.op_id for op in batch], f"{exc.code}: {exc}")
-            raise
+            self.store.settle([], {batch[0].op_id: f"{exc.code}: {exc}"})
+            return
         done, refused = [], {}
         for op, result in zip(batch, answer["results"], strict=True):
             if result["status"] == "rejected":
@@ -302,17 +383,24 @@ class SyncWorker:
                 if op.type == "payment" and self.journal is not None:
                     self.journal.mark_acknowledged(op.op_id)
         self.store.settle(done, refused)
+        log.info("sync: pushed %d op(s): %d delivered, %d refused", len(batch), len(done), len(refused))
         if refused:
-            log.warning("server refused %d op(s): %s", len(refused), refused)
+            log.warning("sync: server refused %d op(s): %s", len(refused), refused)
 
     def pull_all(self) -> None:
         while True:
             page = self.client.request("GET", "/api/v1/sync/pull", params={"cursor": self.store.cursor})
             self.store.apply_changes(page["changes"], page["cursor"])
+            if page["changes"]:
+                log.info("sync: pulled %d change(s), cursor %s", len(page["changes"]), page["cursor"])
             if not page["more"]:
                 return
 
     def heartbeat(self) -> None:
+        # Whose token this is, first: a kiosk id that changed is found before anything is pushed.
+        me = self.client.whoami()
+        if (kiosk_id := self.store.meta("kiosk_id")) != me["id"]:
+            self._readdress(kiosk_id, me)
         self.client.request(
             "POST",
             "/api/v1/kiosk/heartbeat",
@@ -324,7 +412,6 @@ class SyncWorker:
             },
         )
         # The business date moves on at night audit: refresh what the offline lookup relies on.
-        me = self.client.whoami()
         with self.store.transaction() as tx:
             tx.set_meta("property", me["property"])
         self._next_heartbeat = time.monotonic() + self.heartbeat_interval_s

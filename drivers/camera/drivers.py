@@ -114,6 +114,7 @@ class CameraDevice(Device):
             self._hint, self._region = ScanHint.SHOW_CODE, ()
             self._armed_at = self._slot.newest()[0]
         self._armed.set()
+        log.info("%s: looking for a code", self.name)
 
     def photograph(self) -> IdPhoto:
         """The newest frame as a JPEG for the desk, with whether it shows a document (worker thread)."""
@@ -226,6 +227,7 @@ class CameraDevice(Device):
                     self._set_preview(ScanHint.FOUND, code.corners)
                     if self._vault is not None and doc.kind is not DocumentKind.BOOKING:
                         self._keep_image(frame)
+                    log.info("%s: read %s from a %s code", self.name, doc.summary(), code.symbology.value)
                     self.emit_data(doc)
                     break
                 hint = ScanHint.SHOW_CODE  # a code, but not one we can use
@@ -233,6 +235,7 @@ class CameraDevice(Device):
                     fresh = code.raw not in self._rejected
                     self._rejected.add(code.raw)
                 if fresh:  # tell the journey once, not thirty times a second
+                    log.info("%s: read %s", self.name, doc.summary())
                     self.emit_data(doc)
             else:
                 self._set_preview(hint, result.region)

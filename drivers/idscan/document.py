@@ -102,6 +102,10 @@ class IdDocument:
     raw: bytes = field(default=b"", repr=False, compare=False)
     read_at: datetime = field(default_factory=lambda: datetime.now(UTC), compare=False)
 
+    def summary(self) -> str:
+        """What was read, for the logs: the kind and whether it passed, never what it says."""
+        return f"{self.kind.value} {'valid' if self.valid else f'not valid ({self.reason})'}"
+
     @property
     def valid(self) -> bool:
         """Recognised and every check passed. An expired document is still a valid reading."""

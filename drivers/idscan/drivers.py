@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import logging
 import select
 import threading
 import time
@@ -35,6 +36,8 @@ from drivers.idscan.framing import ScanAssembler, as_sent
 from drivers.idscan.keymap import KeyTranslator, Layout
 from drivers.idscan.recognize import recognize
 from drivers.registry import register
+
+log = logging.getLogger(__name__)
 
 _READ_TIMEOUT_S = 0.05  # how often the reader wakes to let MRZ/licence timeouts expire
 
@@ -106,7 +109,9 @@ class StreamScanner(Device):
 
     def _deliver(self, scan: bytes, now: float) -> None:
         """One complete scan, cut at monotonic time ``now``."""
-        self.emit_data(self._recognize(scan))
+        doc = self._recognize(scan)
+        log.info("%s: read %s", self.name, doc.summary())
+        self.emit_data(doc)
 
     def _read_loop(self) -> None:
         assembler = self._assembler()

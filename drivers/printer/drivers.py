@@ -12,6 +12,7 @@ the QR code on screen instead. A printer that gives no valid status answer is re
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 import uuid
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 # --- errors -------------------------------------------------------------------------------------
+
+log = logging.getLogger(__name__)
 
 
 class PrinterError(DeviceError):
@@ -289,6 +292,17 @@ class EscposPrinter(Device):
                     data=data,
                 )
             )
+        log.log(
+            logging.INFO if error is None else logging.WARNING,
+            "%s: %s %s %s (%d bytes, %.1f s)%s",
+            self.name,
+            kind,
+            job_id,
+            outcome.value,
+            result.bytes_sent,
+            result.seconds,
+            "" if error is None else f": {error}",
+        )
         if error is not None:
             raise error
         self.emit_data(result)

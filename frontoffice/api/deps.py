@@ -35,11 +35,27 @@ def get_caller(db: DB, authorization: Annotated[str, Header()] = "") -> Caller:
     # Its own short session, closed before the route runs: a request never holds two
     # connections at once, so a burst of requests cannot starve the pool.
     scheme, _, token = authorization.partition(" ")
+    token = token.strip() if scheme.lower() == "bearer" else ""
     with db.session() as session:
-        caller = kiosks.authenticate(session, token.strip()) if scheme.lower() == "bearer" else None
+        caller = kiosks.authenticate(session, token) if token else None
     if caller is None:
+        if token:
+            refuse_revoked(db, token)
         raise HTTPException(401, "a valid kiosk token is required", headers={"WWW-Authenticate": "Bearer"})
     return caller
+
+
+def refuse_revoked(db: Database, token: str) -> None:
+    """A revoked kiosk still calling: staff see it on the dashboard (it cannot be heard otherwise)."""
+    with db.session(write=True) as session:
+        kiosk = kiosks.refused_token_owner(session, token)
+        if kiosk is not None:
+            kiosks.record_refusal(session, kiosk.id, "its token was revoked", utcnow())
+
+
+def refuse(db: Database, caller: Caller, reason: str) -> None:
+    with db.session(write=True) as session:
+        kiosks.record_refusal(session, caller.kiosk.id, reason, utcnow())
 
 
 KioskCaller = Annotated[Caller, Depends(get_caller)]
@@ -61,6 +77,7 @@ def touch(db: Database, caller: Caller) -> None:
         kiosk = session.get(Kiosk, caller.kiosk.id)
         if kiosk is not None:
             kiosk.last_seen_at = utcnow()
+            kiosk.refused_at, kiosk.refused_reason, kiosk.refused_count = None, "", 0  # heard again
 
 
 def run_idempotent(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from frontoffice.api.deps import DB, KioskCaller, ReadSession, touch
+from frontoffice.api.deps import DB, KioskCaller, ReadSession, refuse, touch
 from frontoffice.schemas import PullOut, PushIn, PushOut
 from frontoffice.services import changes, executor
 
@@ -16,6 +16,7 @@ router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 @router.post("/push", response_model=PushOut, summary="Apply a kiosk's queued ops, each once, in order")
 def push(body: PushIn, caller: KioskCaller, db: DB) -> PushOut:
     if body.kiosk_id != caller.kiosk.id:
+        refuse(db, caller, f"pushed records of kiosk {body.kiosk_id}")
         raise HTTPException(403, "kiosk_id does not match the token")
     results = executor.push(db, caller.kiosk.id, body.ops)
     touch(db, caller)

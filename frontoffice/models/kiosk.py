@@ -28,6 +28,11 @@ class Kiosk(Base):
     outbox_depth: Mapped[int] = mapped_column(Integer, default=0)
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     devices: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The last call this kiosk made that the server refused (a revoked token, records addressed
+    # to another kiosk): the kiosk cannot be heard then, so the dashboard says why it is silent.
+    refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused_reason: Mapped[str] = mapped_column(String(200), default="")
+    refused_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class KioskHeartbeat(Base):

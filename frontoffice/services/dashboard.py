@@ -172,6 +172,7 @@ class KioskState:
     kiosk: Kiosk
     silent: bool
     devices: list[DeviceState]
+    refused: str = ""  # why the server refuses what this kiosk sends (it keeps it until then)
 
 
 def _device(name: str, report: dict[str, Any]) -> DeviceState:
@@ -187,17 +188,30 @@ def _device(name: str, report: dict[str, Any]) -> DeviceState:
     )
 
 
+def _refused(kiosk: Kiosk) -> str:
+    if kiosk.refused_at is None:
+        return ""
+    return f"{kiosk.refused_count} call(s) refused: {kiosk.refused_reason}"
+
+
 def kiosks(session: Session, prop: Property, now: datetime) -> list[KioskState]:
+    """Registered kiosks, and revoked ones still calling (they hold records the server refuses)."""
     rows = session.scalars(select(Kiosk).where(Kiosk.property_id == prop.id).order_by(Kiosk.name))
     return [
         KioskState(
             kiosk=k,
             silent=k.last_seen_at is None or now - k.last_seen_at > SILENT_AFTER,
             devices=[_device(name, report) for name, report in sorted((k.devices or {}).items())],
+            refused=_refused(k),
         )
         for k in rows
-        if k.revoked_at is None
+        if k.revoked_at is None or k.refused_at is not None
     ]
+
+
+def kiosks_to_see(session: Session, prop: Property, now: datetime) -> int:
+    """Kiosks the server cannot hear (silent) or refuses: for the navigation bar."""
+    return sum(1 for k in kiosks(session, prop, now) if k.silent or k.refused)
 
 
 def open_assistance(

@@ -22,6 +22,7 @@ from frontoffice.models import (
     ChargeType,
     Guest,
     Housekeeping,
+    Kiosk,
     Occupancy,
     Payment,
     PaymentKind,
@@ -130,9 +131,46 @@ def is_stale(session: Session) -> bool:
     return prop is None or prop.business_date < property_today(prop.timezone)
 
 
-def wipe(session: Session) -> None:
+# What a running install is, kept when the demo hotel is made again: the property's identity,
+# its kiosks (ids and tokens), dashboard users, the ops already applied (a repeat still gets its
+# first answer) and the change log (each kiosk's pull cursor stays valid).
+KEPT = {"property", "kiosk", "kiosk_heartbeat", "staff_user", "processed_op", "change_log"}
+# A kiosk heard from this recently is running (it heartbeats every minute).
+RUNNING_WITHIN = timedelta(minutes=3)
+
+
+def wipe(session: Session) -> Property | None:
+    """Empty the hotel but keep ``KEPT``; what goes is logged as deleted, so kiosks drop it."""
+    prop = current_property(session)
+    gone = []
+    if prop is not None:
+        gone = [(changes.RESERVATION, i) for i in session.scalars(select(Reservation.id))]
+        gone += [(changes.ROOM, i) for i in session.scalars(select(Room.id))]
     for table in reversed(Base.metadata.sorted_tables):
-        session.execute(delete(table))
+        if table.name not in KEPT:
+            session.execute(delete(table))
+    if prop is not None:
+        for entity, entity_id in gone:
+            changes.record(session, prop.id, entity, entity_id)
+    return prop
+
+
+def busy_kiosks(session: Session, now: datetime) -> list[str]:
+    """Why remaking the demo now would destroy a running install's work: kiosks heard from
+    lately, or still holding records for the server (they would be refused once it is gone)."""
+    found = []
+    for kiosk in session.scalars(select(Kiosk).where(Kiosk.revoked_at.is_(None)).order_by(Kiosk.name)):
+        if kiosk.outbox_depth:
+            found.append(f"kiosk {kiosk.name!r} holds {kiosk.outbox_depth} record(s) not yet sent")
+        elif kiosk.last_seen_at is not None and now - kiosk.last_seen_at < RUNNING_WITHIN:
+            seconds = int((now - kiosk.last_seen_at).total_seconds())
+            found.append(f"kiosk {kiosk.name!r} is running (heard from {seconds} s ago)")
+    return found
+
+
+def _fill(prop: Property, **values: object) -> None:
+    for name, value in values.items():
+        setattr(prop, name, value)
 
 
 def _rooms(session: Session, prop: Property, types: dict[str, RoomType], floors: int) -> list[Room]:
@@ -210,11 +248,13 @@ def _occupy(session: Session, reservation: Reservation, room: Room, first: date,
 
 
 def build(session: Session, today: date | None = None, *, floors: int = 4, seed: int = 7) -> Property:
-    """Wipe the database and make the demo hotel with ``today`` as its business date."""
+    """Make the demo hotel anew with ``today`` as its business date (see ``wipe``: its kiosks,
+    their ids and tokens, and its staff users stay)."""
     rng = random.Random(seed)
     today = today or property_today()
-    wipe(session)
-    prop = Property(
+    prop = wipe(session) or Property()
+    _fill(
+        prop,
         code="SBT-JKT",
         name="Hotel Sambut Jakarta",
         address="Jl. M.H. Thamrin No. 10, Jakarta Pusat 10230",
@@ -232,6 +272,7 @@ def build(session: Session, today: date | None = None, *, floors: int = 4, seed:
         qr_secret=secrets.token_bytes(32),
     )
     session.add(prop)
+    session.flush()
     types = {
         s.code: RoomType(
             property=prop,

@@ -69,6 +69,7 @@ def _page(request: Request, session: Session, who: Staff, name: str, **context: 
             "prop": who.property,
             "tz": who.property.timezone,
             "counts": dashboard.counts(session, who.property),
+            "kiosks_to_see": dashboard.kiosks_to_see(session, who.property, utcnow()),
             "path": request.url.path,
             **context,
         },

@@ -42,9 +42,7 @@ def _config_path() -> Path:
 def _save_admin(update: dict[str, Any]) -> int:
     from kiosk.admin.configfile import ConfigFile
 
-    config = ConfigFile(_config_path())
-    admin = config.read().get("admin", {}) | update
-    saved = config.save_section(("admin",), admin)
+    saved = ConfigFile(_config_path()).save_keys(("admin",), update)
     backup = f" (previous file kept as {saved.backup})" if saved.backup else ""
     print(f"Saved [admin] in {saved.path}{backup}")
     return 0

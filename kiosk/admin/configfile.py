@@ -1,4 +1,5 @@
-"""Writing one section of config/kiosk.toml back, the rest of the file left as it was.
+"""Writing one section of config/kiosk.toml back (or only some of its keys), the rest of the
+file left as it was.
 
 tomli-w writes TOML but drops comments, and the shipped file explains itself in comments. So only
 the tables of the section being saved (``[devices.receipt]``, ``[devices.receipt.options]``…) are
@@ -70,6 +71,63 @@ def replace_tables(text: str, path: tuple[str, ...], data: Mapping[str, Any]) ->
     return "".join(out)
 
 
+def _inline(value: Any) -> str:
+    """``value`` as a TOML value on one line (tables inline), to sit under a section's header."""
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_key(k)} = {_inline(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    return tomli_w.dumps({"v": value})[len("v = ") :].strip()
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else tomli_w.dumps({key: 0}).split(" = ")[0]
+
+
+def set_keys(text: str, path: tuple[str, ...], updates: Mapping[str, Any]) -> str | None:
+    """``text`` with only ``updates``' keys of the table at ``path`` rewritten in place (added at
+    the table's end when new), every other line (its comments included) kept; None when the
+    table or a key is not a plain ``key = value`` of it (the caller rewrites the section)."""
+    lines = text.splitlines(keepends=True)
+    start = next(
+        (i for i, line in enumerate(lines) if (m := _HEADER.match(line)) and _key_path(m[1]) == path), None
+    )
+    if start is None:
+        return None
+    end = next((i for i in range(start + 1, len(lines)) if _HEADER.match(lines[i])), len(lines))
+    for key in updates:
+        if any(
+            (m := _HEADER.match(line)) and _key_path(m[1])[: len(path) + 1] == (*path, key) for line in lines
+        ):
+            return None  # the key is a table of its own ([admin.pins])
+    for key, value in updates.items():
+        line = f"{_key(key)} = {_inline(value)}\n"
+        at = next(
+            (i for i in range(start + 1, end) if re.match(rf"\s*{re.escape(_key(key))}\s*=", lines[i])), None
+        )
+        if at is None:  # new: after the table's last key, before the comments of what follows
+            at = end
+            while at > start + 1 and _is_comment_or_blank(lines[at - 1]):
+                at -= 1
+            if not lines[at - 1].endswith("\n"):
+                lines[at - 1] += "\n"
+            lines.insert(at, line)
+            end += 1
+            continue
+        last = at  # a value may go on over several lines: up to where it parses
+        while last < end:
+            try:
+                tomllib.loads("".join(lines[at : last + 1]))
+                break
+            except tomllib.TOMLDecodeError:
+                last += 1
+        if last == end:
+            return None
+        lines[at : last + 1] = [line]
+        end -= last - at
+    return "".join(lines)
+
+
 def _without(data: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
     copy = dict(data)
     if len(path) == 1:
@@ -109,6 +167,23 @@ class ConfigFile:
             target[path[-1]] = dict(data)
             new_text = tomli_w.dumps(merged)
             new = tomllib.loads(new_text)
+        return self._write(new_text, new)
+
+    def save_keys(self, path: tuple[str, ...], updates: Mapping[str, Any]) -> Saved:
+        """Set ``updates``' keys of the section at ``path``, every other line kept (the section's
+        own comments too); the whole section is rewritten only where that cannot be done."""
+        old_text = self.path.read_text(encoding="utf-8") if self.path.exists() else ""
+        new_text = set_keys(old_text, path, updates)
+        wanted = tomllib.loads(old_text)
+        section = wanted
+        for key in path:
+            section = section.setdefault(key, {})
+        section.update(updates)
+        if new_text is None or tomllib.loads(new_text) != wanted:
+            return self.save_section(path, section)
+        return self._write(new_text, wanted)
+
+    def _write(self, new_text: str, new: dict[str, Any]) -> Saved:
         KioskSettings(**new)
         backup = self._backup() if self.path.exists() else None
         tmp = self.path.with_name(self.path.name + ".tmp")

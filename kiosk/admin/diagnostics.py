@@ -1,7 +1,8 @@
 """A diagnostics bundle for whoever supports the kiosk: one zip, with every secret redacted.
 
 It holds the config (PIN and badge hashes, the terminal password, tokens and keys replaced by
-``***``), each device's state and last known health, recent logs, the admin audit's tail, the
+``***``), each device's state and last known health, recent logs (the ring buffer and the log
+file's newest part), the admin audit's tail, the
 names (not values) of SAMBUT_ environment overrides, and versions.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 import tomli_w
 
+from kiosk import logfile
 from kiosk.admin.audit import AuditLog, WallClock, utc_now
 from kiosk.admin.configfile import ConfigFile
 from kiosk.admin.devicemanager import DeviceManager
@@ -94,6 +96,7 @@ def write_bundle(
             "devices.json", json.dumps(redact(device_states(settings, manager)), indent=2, default=str)
         )
         bundle.writestr("logs.txt", "\n".join(str(line) for line in logs.lines(limit=2000)) if logs else "")
+        bundle.writestr("kiosk.log", logfile.tail(settings.resolve(settings.log.path)))
         bundle.writestr("audit.jsonl", "".join(r.to_json() + "\n" for r in audit.records(limit=500)))
         bundle.writestr("versions.json", json.dumps(versions(), indent=2))
         overrides = sorted(k for k in os.environ if k.startswith("SAMBUT_"))

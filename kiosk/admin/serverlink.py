@@ -57,6 +57,7 @@ def connectivity_reader(store: Store, link: Link) -> Callable[[], Connectivity]:
         return Connectivity(
             online=state.online,
             reason=state.reason,
+            refused=state.refused,
             last_sync=datetime.fromisoformat(last) if last else None,
             outbox_depth=store.depth(),
             dead_letters=len(store.dead_letters()),

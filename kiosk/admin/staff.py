@@ -65,6 +65,15 @@ class Connectivity:
     outbox_depth: int | None = None
     dead_letters: int | None = None
     reason: str = ""  # why offline, as the sync worker last said
+    refused: bool = False  # the server refuses this kiosk: staff must register it again
+
+    @property
+    def health(self) -> Health:
+        """The kiosk's own standing with the server: faulty when refused (retrying cannot heal
+        it), unknown before the first contact or while unreachable."""
+        if self.refused:
+            return Health.FAULTY
+        return Health.OK if self.online else Health.UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class KioskStatus:
     out_of_service: bool
     connectivity: Connectivity | None
     app_version: str
+    kiosk_name: str = ""
 
 
 # --- end of day ---------------------------------------------------------------------------------
@@ -198,7 +208,7 @@ class StaffActions:
                 )
             )
         connectivity = self.connectivity() if self.connectivity else None
-        return KioskStatus(rows, self.state.out_of_service, connectivity, app_version())
+        return KioskStatus(rows, self.state.out_of_service, connectivity, app_version(), self.kiosk_name)
 
     # -- out of service ----------------------------------------------------------------------
 

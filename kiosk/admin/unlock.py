@@ -156,6 +156,7 @@ class Outcome(enum.StrEnum):
     WRONG = "wrong"
     LOCKED_OUT = "locked_out"
     UNKNOWN_BADGE = "unknown_badge"
+    NO_PIN = "no_pin"  # no PIN is set for the roles asked: nothing could match, nothing counted
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,10 @@ class AdminMode:
         """Whole seconds until the pad takes PINs again (0: it does)."""
         return max(0, math.ceil(self._locked_until - self._clock()))
 
+    def has_pin(self) -> bool:
+        """Is any PIN set? (Without one the pad can only say how to set one.)"""
+        return any(self.credentials.pins.values())
+
     def cancel_pad(self) -> None:
         self._pending_badge = None
 
@@ -223,7 +228,10 @@ class AdminMode:
         holder = self._pending_badge
         if holder is not None and self._clock() - self._pending_since > BADGE_PAD_S:
             holder = self._pending_badge = None
-        role = self.credentials.role_for_pin(pin, (holder.role,) if holder else ROLES)
+        roles = (holder.role,) if holder else ROLES
+        if not any(self.credentials.pins.get(r) for r in roles):
+            return UnlockResult(Outcome.NO_PIN)
+        role = self.credentials.role_for_pin(pin, roles)
         if role is not None:
             self._pending_badge = None
             return self._unlock(role, holder.name if holder else role, "badge+pin" if holder else "pin")

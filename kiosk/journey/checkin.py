@@ -282,6 +282,8 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             listener()
 
     def _go(self, step: Step) -> None:
+        if step is not self.step:  # for technicians: the steps, never what the guest entered
+            log.info("journey: %s -> %s", self.step.value, step.value)
         self.step = step
         self.field_error = ""
         self._changed()
@@ -294,6 +296,7 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         """Show a problem; ``retry`` is what "Try again" re-runs (else it goes back a step)."""
         self.problem = problem
         self._retry = retry
+        log.info("journey: problem %s at %s", problem.kind, self.step.value)
         self._go(Step.PROBLEM)
 
     def _invalid(self, msgid: str) -> None:

@@ -12,6 +12,11 @@ from kiosk.screens.admin_layer import minutes
 from kiosk.screens.base import JourneyScreen, ModalLayer
 
 MAX_DIGITS = 8
+# What the pad draws for each digit typed, and for none: both must be glyphs of the kiosk's font
+# (Noto Sans has no U+25CF BLACK CIRCLE: it drew empty boxes).
+MASK = "•"
+EMPTY = "–"
+SET_PIN = "python main.py admin set-pin staff"
 
 
 class AdminPinPad(ModalLayer):
@@ -31,6 +36,16 @@ class AdminPinPad(ModalLayer):
 
     def refresh(self) -> None:
         self.tick()
+        if not self.locked and not self.controller.mode.has_pin():
+            self.say_no_pin()
+
+    def say_no_pin(self) -> None:
+        self.say(
+            tr._("No PIN is set on this kiosk yet. A technician sets one with: {command}").format(
+                command=SET_PIN
+            ),
+            True,
+        )
 
     def tick(self) -> None:
         left = self.controller.mode.lockout_remaining()
@@ -72,6 +87,8 @@ class AdminPinPad(ModalLayer):
             self.say(tr._("The PIN could not be checked. Please try again."), True)
         elif result.outcome is Outcome.WRONG:
             self.say(tr._("Wrong PIN. {n} tries left.").format(n=result.attempts_left), True)
+        elif result.outcome is Outcome.NO_PIN:
+            self.say_no_pin()
         self.tick()
 
     def show_unknown_badge(self) -> None:

@@ -41,6 +41,7 @@ def when(value: Any, tz: tzinfo) -> str:
 class AdminStatusPage(AdminPage):
     out_of_service = BooleanProperty(False)
     link = StringProperty("")
+    alert = StringProperty("")  # the server refuses this kiosk: what staff must do
     counts = StringProperty("")
     version = StringProperty("")
     message = StringProperty("")
@@ -59,9 +60,16 @@ class AdminStatusPage(AdminPage):
         self.out_of_service = status.out_of_service
         self.version = tr._("App version {version}").format(version=status.app_version)
         c = status.connectivity
+        self.alert = ""
         if c is None:
             self.link, self.counts = tr._("No server connection is set up."), ""
         else:
+            if c.refused:
+                self.alert = tr._(
+                    "Not registered with the server: it refuses this kiosk ({reason}). Nothing is lost:"
+                    " {outbox} records wait here and go out once the kiosk is registered again"
+                    " (python main.py server add-kiosk {name})."
+                ).format(reason=c.reason, outbox=c.outbox_depth, name=status.kiosk_name)
             state = {True: tr._("Online"), False: tr._("Offline"), None: tr._("Not contacted yet")}[c.online]
             reason = f" ({c.reason})" if c.online is False and c.reason else ""
             self.link = tr._("{state}{reason} · last sync {time}").format(

@@ -47,14 +47,16 @@ class Kiosk:
         self.store.close()
 
 
-def make_kiosk(url: str, tmp_path, token: str, *, clock=None, start: bool = True, ca_file=None) -> Kiosk:
+def make_kiosk(
+    url: str, tmp_path, token: str, *, clock=None, start: bool = True, ca_file=None, sync=None
+) -> Kiosk:
     tmp_path.mkdir(exist_ok=True)
     token_file = tmp_path / "kiosk.token"
     token_file.write_text(token)
     settings = KioskSettings(
         server={"url": url, "token_file": str(token_file), "timeout_s": DEADLINE_S, "ca_file": ca_file},
         store={"path": str(tmp_path / "kiosk.sqlite3")},
-        sync={"backoff_max_s": 0.2},
+        sync={"backoff_max_s": 0.2, **(sync or {})},
     )
     desk, worker = connect(
         settings,

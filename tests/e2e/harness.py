@@ -21,18 +21,27 @@ def free_port() -> int:
 
 class Faults:
     """An ASGI wrapper: ``delay_s`` before every answer; paths containing a ``swallow`` fragment
-    are handled (the change commits) but their answer never leaves the server."""
+    are handled (the change commits) but their answer never leaves the server; paths containing
+    a ``refuse`` fragment are answered with its status and an error body, unhandled."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.delay_s = 0.0
         self.swallow: set[str] = set()
         self.swallowed = threading.Event()
+        self.refuse: dict[str, int] = {}
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             if self.delay_s:
                 await asyncio.sleep(self.delay_s)
+            status = next((s for fragment, s in self.refuse.items() if fragment in scope["path"]), None)
+            if status is not None:
+                body = b'{"error": "refused", "message": "refused by the test"}'
+                headers = [(b"content-type", b"application/json")]
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
             if any(fragment in scope["path"] for fragment in self.swallow):
 
                 async def discard(message: dict) -> None:

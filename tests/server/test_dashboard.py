@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from frontoffice.api.app import create_app
 from frontoffice.models import AssistanceRequest, Payment, Property, Reservation, StaffUser
-from frontoffice.services import staff
+from frontoffice.services import kiosks, staff
 from tests.server.conftest import BUSINESS_DATE, idem
 from tests.server.helpers import arrival, card_payment
 from tests.server.live import live_server
@@ -225,3 +225,19 @@ def test_id_photo_does_not_match_in_chromium(db, desk, client, browser):
     with db.session() as session:
         stay = session.get_one(Reservation, uuid.UUID(r["id"]))
         assert stay.identity_rejected_at is None and len(stay.access_code) == 6
+
+
+def test_kiosks_page_flags_a_revoked_kiosk_still_calling(db, desk, client, token):
+    """The server cannot hear a kiosk whose token it refuses: it says so, and what to do."""
+    assert client.get("/api/v1/kiosk").status_code == 200
+    with db.session(write=True) as session:
+        kiosks.revoke_kiosk(session, session.scalars(select(Property)).one(), "lobby-1")
+    assert client.get("/api/v1/sync/pull").status_code == 401
+    with TestClient(create_app(db)) as web:
+        login = web.get("/dashboard/login")
+        csrf = login.text.split('name="csrf" value="')[1].split('"')[0]
+        web.post("/dashboard/login", data={"name": "frida", "password": PASSWORD, "csrf": csrf})
+        page = web.get("/dashboard/kiosks").text
+    assert '<span class="pill faulty">not registered</span>' in page
+    assert "its token was revoked" in page and "python main.py server add-kiosk lobby-1" in page
+    assert '>Kiosks <span class="badge">1</span>' in page

@@ -10,6 +10,7 @@ Usage: python tests/ui/admin_app.py REPORT.json
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import threading
 from contextlib import closing
@@ -35,7 +36,7 @@ def main(report_path: Path) -> int:
     from drivers.payment.model import Operation, PaymentRequest
     from drivers.sim.printer import Paper
     from kiosk.app import KioskApp
-    from kiosk.devstack import local_server
+    from kiosk.devstack import MAIN, ensure_token, local_server
     from kiosk.journey.checkin import Step
     from kiosk.robot import Script
     from kiosk.tour import describe, simulators
@@ -167,6 +168,37 @@ def main(report_path: Path) -> int:
             yield lambda: bool(self.page().message)
             yield from self.frames(2)
             report["paper_replaced"] = self.page().message
+
+            # The server revokes this kiosk: the status page says it is not registered and what
+            # to do; registered again (a new token, the same kiosk), it is online again.
+            sync = self.app._sync
+            done = threading.Event()
+            threading.Thread(
+                target=lambda: (
+                    subprocess.run([*MAIN, "server", "revoke-kiosk", "lobby-1"], check=True),
+                    done.set(),
+                ),
+                daemon=True,
+            ).start()
+            yield done.is_set
+            sync.nudge()
+            yield lambda: sync.link.state.refused
+            self.page().refresh()
+            yield lambda: bool(self.page().alert)
+            yield from self.idle()
+            self.said("status_refused")
+            report["refused_alert"] = self.page().alert
+            kiosk_id = sync.store.meta("kiosk_id")
+            done.clear()
+            threading.Thread(target=lambda: (ensure_token(settings), done.set()), daemon=True).start()
+            yield done.is_set
+            yield lambda: sync.link.state.online is True
+            self.page().refresh()
+            yield lambda: not self.page().alert
+            report["registered_again"] = {
+                "alert": self.page().alert,
+                "same_id": sync.store.meta("kiosk_id") == kiosk_id,
+            }
 
             # Payments: resolve the lost one as "went through".
             yield from self.tab("admin_payments")

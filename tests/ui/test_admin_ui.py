@@ -74,6 +74,11 @@ def test_status_shows_each_device_the_server_and_the_version(run):
     assert "Online" in status and "Waiting to send: 0" in status and "App version 0.1.0" in status
     assert "Paper: empty" in data["status_paper_out"][0] and "Faulty" in data["status_paper_out"][0]
     assert data["paper_replaced"] == "Thank you. The printer is ready again."
+    # A refused kiosk is faulty, loudly, with the way out; registered again it is the same kiosk.
+    assert data["refused_alert"].startswith("Not registered with the server")
+    assert "python main.py server add-kiosk lobby-1" in data["refused_alert"]
+    assert "Not registered with the server" in data["status_refused"][0]
+    assert data["registered_again"] == {"alert": "", "same_id": True}
 
 
 def test_payments_to_check_are_resolved_and_today_is_listed(run):

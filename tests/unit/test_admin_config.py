@@ -96,3 +96,25 @@ def test_add_badge_stores_the_uid_hashed(config, monkeypatch):
     creds = Credentials.from_section(load_settings(config.path).admin)
     assert creds.badge_holder("04A31B22").name == "Anna"
     assert creds.badge_holder("04A31B23") is None
+
+
+def test_set_pin_and_add_badge_keep_every_comment_of_the_file(config, monkeypatch, capsys):
+    """The tracked kiosk.toml explains itself in comments, the [admin] section's own included."""
+    monkeypatch.setenv("SAMBUT_KIOSK_CONFIG", str(config.path))
+    before = config.path.read_text()
+    answers = iter(["2468", "2468", "13579", "13579", "04:A3:1B:22"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main.main(["admin", "set-pin", "staff"]) == 0
+    assert main.main(["admin", "set-pin", "technician"]) == 0
+    assert main.main(["admin", "add-badge", "Anna", "staff"]) == 0
+    after = config.path.read_text()
+    comments = [line for line in before.splitlines() if line.strip().startswith("#")]
+    assert comments and [line for line in after.splitlines() if line.strip().startswith("#")] == comments
+    assert [line for line in before.splitlines() if line] == [
+        line
+        for line in after.splitlines()
+        if line and not line.startswith(("pins =", "badge_salt =", "badges ="))
+    ]
+    admin = load_settings(config.path).admin
+    assert set(admin.pins) == {"staff", "technician"} and admin.badges[0].name == "Anna"
+    assert verify_secret("2468", admin.pins["staff"][0])

@@ -89,6 +89,7 @@ def test_bundle_holds_everything_but_secrets(tmp_path, buffer):
         "config.toml",
         "devices.json",
         "logs.txt",
+        "kiosk.log",
         "audit.jsonl",
         "versions.json",
         "environment.json",

@@ -137,3 +137,11 @@ def test_admin_mode_closes_itself_after_two_idle_minutes(tmp_path, clock):
         mode.act("paper_replaced")
     assert events(mode)[-1] == ("admin_closed", "staff")
     assert mode.audit.records()[-1].detail == {"reason": "idle"}
+
+
+def test_without_any_pin_the_pad_says_so_and_counts_nothing(tmp_path, clock):
+    mode = admin_mode(tmp_path, clock, pins={})
+    assert not mode.has_pin()
+    for _ in range(6):
+        assert mode.enter_pin("1234").outcome is Outcome.NO_PIN
+    assert mode.lockout_remaining() == 0
