@@ -741,3 +741,109 @@ def test_back_goes_one_step_and_ends_at_find():
 def test_the_journey_does_not_import_kivy():
     code = "import sys, kiosk.journey.checkin; sys.exit(any(m.split('.')[0] == 'kivy' for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+# -- the breakdown before a charge ----------------------------------------------------------------
+
+
+class BillOffice(Office):
+    """Serves the booking's bill (two nights of room, service and tax)."""
+
+    def folio(self, b: Booking):
+        from kiosk.frontdesk import Folio, FolioCharge
+
+        charges = [
+            FolioCharge(t, t, n, a, False)
+            for n in (TODAY, date(2026, 11, 28))
+            for t, a in (("room", 100_000_000), ("service", 10_000_000), ("tax", 15_000_000))
+        ]
+        return Folio("IDR", charges, [], 250_000_000, 0, 250_000_000, None, False, "not_in_house")
+
+
+def test_the_charge_is_shown_line_by_line_and_confirmed_before_the_terminal():
+    r = rig(office=BillOffice([booking(balance=250_000_000)]))
+    j = to_room(r)
+    j.room_seen()
+    assert j.step is Step.PAYMENT and r.terminal.calls == []
+    asked = j.confirmation()
+    assert [(row.kind, row.label, row.amount.minor) for row in asked.rows] == [
+        ("item", "Room, {nights} nights", 200_000_000),
+        ("item", "Service charge", 20_000_000),
+        ("item", "Tax", 30_000_000),
+        ("total", "Total", 250_000_000),
+        ("charge", "To pay now by card", 250_000_000),
+    ]
+    assert asked.confirm == "Pay {amount}" and asked.params == {"amount": Money(250_000_000, "IDR")}
+    j.back()
+    assert j.step is Step.ROOM and r.terminal.calls == []  # back from the confirmation: no charge
+    j.pay()
+    assert r.terminal.calls == []  # nor from a late press on another screen
+    j.room_seen()
+    j.confirm()
+    assert j.step is Step.PAYING
+    r.go()
+    assert r.terminal.calls == [("sale", Money(250_000_000, "IDR"))]
+
+
+def test_without_the_bill_the_breakdown_is_the_bookings_total_and_what_is_paid():
+    r = rig([booking(total=250_000_000, paid=125_000_000, balance=125_000_000)])  # no folio: offline
+    j = to_room(r)
+    j.room_seen()
+    asked = j.confirmation()
+    assert [(row.kind, row.label, row.amount.minor) for row in asked.rows] == [
+        ("item", "Your stay, {nights} nights", 250_000_000),
+        ("total", "Total", 250_000_000),
+        ("paid", "Already paid", 125_000_000),
+        ("charge", "To pay now by card", 125_000_000),
+    ]
+
+
+def test_a_deposit_is_confirmed_as_a_hold_not_a_charge():
+    r = rig([booking(total=250_000_000, paid=250_000_000, balance=0, deposit_amount=50_000_000)])
+    j = to_room(r)
+    j.room_seen()
+    asked = j.confirmation()
+    assert asked.rows[-1].label == "Deposit held on your card (not charged)"
+    assert asked.confirm == "Hold {amount} on my card" and "not charged" in asked.body
+
+
+# -- one booking, several rooms -------------------------------------------------------------------
+
+
+def test_a_booking_with_two_rooms_asks_which_room_not_which_booking():
+    rooms = [booking(), booking(room_type=RoomType("STD", "Standard", "", "twin", 22, 2, 1))]
+    r = rig(rooms)
+    j = r.journey
+    j.start()
+    j.choose(Step.ENTER_CODE)
+    j.submit_code("AUM2C9", "santoso")
+    r.go()
+    assert j.step is Step.CHOOSE and j.session.party and j.session.matches == rooms
+    title, body, params = j.choose_texts()
+    assert title == "Your booking has {count} rooms" and "Which room" in body and params == {"count": 2}
+    assert j.choice_title(rooms[1]) == (
+        "Room {index} of {count} · {room_type}",
+        {"guest": "Budi Santoso", "room_type": "Standard", "index": 2, "count": 2},
+    )
+
+
+def test_the_room_of_a_booking_not_yet_checked_in_is_taken_without_asking():
+    done, waiting = booking(status="checked_in", room=ROOM), booking()
+    r = rig([done, waiting])
+    j = r.journey
+    j.start()
+    j.choose(Step.ENTER_CODE)
+    j.submit_code("AUM2C9", "santoso")
+    r.go()
+    assert j.step is Step.IDENTITY and j.session.booking is waiting
+
+
+def test_different_bookings_still_ask_which_booking():
+    r = rig([booking(), booking(confirmation_code="QX7P2M")])
+    j = r.journey
+    j.start()
+    j.choose(Step.ENTER_NAME)
+    j.submit_name("santoso", TODAY)
+    r.go()
+    assert j.step is Step.CHOOSE and not j.session.party
+    assert j.choose_texts()[0] == "Which booking is yours?"
