@@ -41,7 +41,7 @@ from kiosk.xlost import on_display_lost
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Screen module per journey step; PAYING shares the payment screen.
+# Screen module per journey step; PAYMENT is the charge confirmed before the terminal is asked.
 SCREENS: dict[Step, str] = {
     Step.ATTRACT: "attract",
     Step.FIND: "find",
@@ -53,7 +53,7 @@ SCREENS: dict[Step, str] = {
     Step.REGISTRATION: "registration",
     Step.SIGNATURE: "signature",
     Step.ROOM: "room",
-    Step.PAYMENT: "payment",
+    Step.PAYMENT: "confirm",
     Step.PAYING: "payment",
     Step.FINISH: "finish",
     Step.WAIT: "wait",
@@ -62,6 +62,7 @@ SCREENS: dict[Step, str] = {
     Step.OUT_FIND: "checkout_find",
     Step.OUT_ENTER: "checkout_enter",
     Step.OUT_FOLIO: "checkout_folio",
+    Step.OUT_EARLY: "confirm",
     Step.OUT_FINISH: "checkout_finish",
     # Walk-in booking (kiosk/journey/walkin.py)
     Step.WALKIN_DATES: "walkin_dates",
@@ -72,7 +73,7 @@ SCREENS: dict[Step, str] = {
 }
 # Built ahead in the quiet moments at the welcome screen: the screens every check-in visits.
 PREBUILD = (Step.FIND, Step.ENTER_CODE, Step.WAIT, Step.IDENTITY, Step.REGISTRATION, Step.SIGNATURE,
-            Step.ROOM, Step.PAYMENT, Step.FINISH, Step.WALKIN_DATES, Step.OUT_FIND)  # fmt: skip
+            Step.ROOM, Step.PAYMENT, Step.PAYING, Step.FINISH, Step.WALKIN_DATES, Step.OUT_FIND)  # fmt: skip
 OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
 SCANNING = ("scanner", "camera")

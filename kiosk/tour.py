@@ -475,6 +475,19 @@ class Tour(Robot):
         yield from self.declined_then_no_paper(
             "checkout-declined", Step.OUT_FINISH, "checkout-finish-no-printer"
         )
+        # A guest booked for more nights leaving today: asked first, then goes back to the bill
+        # (the guest stays in house, so the tour can run again).
+        yield from self.begin_check_out()
+        j.type_room()
+        yield from self.settle(Step.OUT_ENTER)
+        early = {"en": "Gunawan", "id": "Williams"}[self.lang]
+        j.submit_room(self.in_house_room(early), early)
+        yield from self.settle(Step.OUT_FOLIO)
+        j.confirm_folio()
+        yield from self.settle(Step.OUT_EARLY)
+        yield from self.shoot("checkout-early")
+        j.back()
+        yield from self.settle(Step.OUT_FOLIO)
         j.end()
 
     # -- walk-in booking ----------------------------------------------------------------------------

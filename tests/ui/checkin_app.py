@@ -81,7 +81,13 @@ def main(report_path: Path) -> int:
             self.press(self.screen().ids.submit)
             yield from self.settle(Step.PAYMENT)
             self.said("payment")
-            self.press(self.screen().ids.pay)
+            # Back from the breakdown: to the room, nothing asked of the terminal; then confirmed.
+            self.press(self.screen().ids.back)
+            yield from self.settle(Step.ROOM)
+            report["back_from_payment"] = [j.step.value, len(j.session.payments), j.session.terminal_prompt]
+            self.press(self.screen().ids.submit)
+            yield from self.settle(Step.PAYMENT)
+            self.press(self.screen().ids.confirm)
             yield from self.settle(Step.FINISH)
             self.said("finish")
             self.press(self.screen().ids.done)
@@ -119,7 +125,7 @@ def main(report_path: Path) -> int:
             self.press(self.screen().ids.submit)
             yield from self.settle(Step.PAYMENT)
             terminal.script("decline:05")
-            self.press(self.screen().ids.pay)
+            self.press(self.screen().ids.confirm)
             yield from self.settle(Step.PROBLEM)
             self.said("declined")
             report["declined_booking"] = str(j.session.booking.id)
@@ -127,7 +133,7 @@ def main(report_path: Path) -> int:
             self.press(self.screen().ids.actions.children[-1])  # "Use another card"
             yield from self.settle(Step.PAYMENT)
             printer.set_faults(paper=Paper.OUT)
-            self.press(self.screen().ids.pay)
+            self.press(self.screen().ids.confirm)
             yield from self.settle(Step.FINISH)
             self.said("no_paper")
             report["qr_shown"] = self.screen().ids.qr.opacity == 1 and self.screen().qr is not None
@@ -148,7 +154,7 @@ def main(report_path: Path) -> int:
                 self.press(self.screen().ids.submit)
                 yield from self.settle(Step.PAYMENT, Step.FINISH)
                 if j.step is Step.PAYMENT:
-                    self.press(self.screen().ids.pay)
+                    self.press(self.screen().ids.confirm)
                     yield from self.settle(Step.FINISH)
                 self.said("offline_finish")
                 j.end()

@@ -26,7 +26,11 @@ def _reservation(session, booking_id: str) -> Reservation:
 def test_happy_path_checks_in_pays_and_prints(run):
     data, session = run
     assert "Your room is ready" in data["room"][0]
-    assert "Pay by card" in data["payment"][0]
+    # The charge line by line before the terminal is asked, and Back charges nothing.
+    said = data["payment"][0]
+    assert "Please check before you pay" in said and "Total" in said and "To pay now by card" in said
+    assert "Pay IDR" in said and "Back" in said
+    assert data["back_from_payment"] == ["room", 0, None]
     assert "You are checked in. Enjoy your stay!" in data["finish"][0]
     assert "Please take your receipt" in data["finish"][0]
     reservation = _reservation(session, data["bookings"]["Santoso"])

@@ -65,7 +65,9 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "checkout-find",
         "checkout-enter",
         "checkout-folio",
+        "checkout-payment",
         "checkout-paying",
+        "checkout-early",
         "checkout-finish",
         "checkout-finish-no-printer",
         "problem-checkout-already-out",
@@ -112,6 +114,15 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
     assert "Check out" in attract["en"] and "Check-out" in attract["id"]
     assert "Book a room" in attract["en"] and "Pesan kamar" in attract["id"]
     assert "Hotel Sambut Jakarta" in attract["en"]
+
+    def said(lang: str, screen: str) -> str:
+        return " | ".join(next(texts for n, texts in screens.items() if n.endswith(f"-{lang}-{screen}.png")))
+
+    # The charge confirmed with its breakdown; leaving early asked first; two rooms as rooms.
+    assert "Please check before you pay" in said("en", "payment") and "Total" in said("en", "payment")
+    assert "You are leaving before your departure date" in said("en", "checkout-early")
+    assert "Your booking has 2 rooms" in said("en", "choose")
+    assert "Pemesanan Anda memiliki 2 kamar" in said("id", "choose")
     finish_id = next(texts for n, texts in screens.items() if n.endswith("id-payment.png"))
     assert any(t.startswith("Rp ") for t in finish_id)
     for png in out.glob("*.png"):
