@@ -36,6 +36,7 @@ from kiosk.prebuild import QUIET_S, Prebuilder
 from kiosk.screens.admin_mode import AdminController
 from kiosk.screens.base import HERE, JourneyScreen, Theme, setup_text
 from kiosk.sync import SyncWorker
+from kiosk.terms import load_terms
 from kiosk.xlost import on_display_lost
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ SCREENS: dict[Step, str] = {
 # Built ahead in the quiet moments at the welcome screen: the screens every check-in visits.
 PREBUILD = (Step.FIND, Step.ENTER_CODE, Step.WAIT, Step.IDENTITY, Step.REGISTRATION, Step.SIGNATURE,
             Step.ROOM, Step.PAYMENT, Step.PAYING, Step.FINISH, Step.WALKIN_DATES, Step.OUT_FIND)  # fmt: skip
-OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
+OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there", Overlay.TERMS: "terms"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
 SCANNING = ("scanner", "camera")
 TICK_S = 0.25
@@ -164,6 +165,9 @@ class KioskApp(App):
             clock=Clock.get_boottime,
             translate=translate,
             languages=self.languages,
+            terms=load_terms(
+                settings.resolve(settings.checkin.terms_dir), settings.checkin.terms_version, self.languages
+            ),
         )
         self.admin = AdminController(self)  # staff and technician mode over the guest screens
         self.screens: dict[str, JourneyScreen] = {}

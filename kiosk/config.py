@@ -69,7 +69,10 @@ class CheckinSection(_Section):
     # check later, or ask for staff.
     id_without_mrz: Literal["photo", "staff"] = "photo"
     # The version of the house terms and privacy notice the guest accepts (stored with the check-in).
-    terms_version: str = Field("2026-01", min_length=1, max_length=32)
+    terms_version: str = Field("2026-01", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
+    # Their texts, readable on screen before accepting: <terms_dir>/<terms_version>/house-rules.<lang>.txt
+    # and privacy.<lang>.txt (a new version is a new folder, so what was accepted stays on record).
+    terms_dir: Path = Path("config/terms")
 
 
 class BrandingSection(_Section):

@@ -97,6 +97,7 @@ class PropertyInfo:
     wifi_ssid: str
     wifi_password: str
     breakfast_hours: str
+    email_receipts: bool = False  # the front office e-mails receipts and invoices to guests
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> PropertyInfo:

@@ -228,6 +228,10 @@ class Tour(Robot):
         yield from self.settle(Step.REGISTRATION)
         if shots:
             yield from self.shoot("registration")
+            self.j.read_terms()
+            yield lambda: self.j.overlay is Overlay.TERMS
+            yield from self.shoot("terms")
+            self.j.close_overlay()
         registration = self.app.screens["registration"]
         registration.accepted = True
         registration.ids.phone.text = registration.ids.phone.text or "+62 812 3456 7890"

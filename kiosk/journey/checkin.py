@@ -40,7 +40,7 @@ from kiosk.frontdesk import (
 from kiosk.i18n import N_
 from kiosk.journey import confirm, identity
 from kiosk.journey.checkout import CheckoutFlow, CheckoutState
-from kiosk.journey.ports import CardTerminal, FrontOffice, ReceiptPrinter, Runner, ScannedDocument
+from kiosk.journey.ports import CardTerminal, FrontOffice, ReceiptPrinter, Runner, ScannedDocument, Terms
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,7 @@ class Overlay(enum.StrEnum):
     NONE = "none"
     HELP = "help"
     STILL_THERE = "still_there"
+    TERMS = "terms"  # the house rules and privacy notice, read in full before accepting
 
 
 class Action(enum.StrEnum):
@@ -250,6 +251,7 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         translate: Callable[[str, str], str] = lambda _lang, msgid: msgid,
         languages: tuple[str, ...] = ("en", "id"),
+        terms: dict[str, Terms] | None = None,
     ) -> None:
         self.office = office
         self.runner = runner
@@ -261,6 +263,7 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         self.now = now  # the wall clock (``clock`` measures timeouts)
         self.translate = translate
         self.languages = languages
+        self.terms = terms or {}  # per language (kiosk/terms.py)
         self.default_language = languages[0]
         self.language = self.default_language
         self.property: PropertyInfo | None = None
@@ -698,6 +701,23 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             self._go(Step.REGISTRATION)
 
     # -- registration card and signature --------------------------------------------------------
+
+    def email_label(self) -> str:
+        """The e-mail field's label: a receipt is promised only when the front office sends one."""
+        if self.property is not None and self.property.email_receipts:
+            return N_("E-mail (for your receipt)")
+        return N_("E-mail")
+
+    def read_terms(self) -> None:
+        """From the registration card: the house rules and privacy notice in full, over it."""
+        self.touch()
+        if self.step is Step.REGISTRATION:
+            self.overlay = Overlay.TERMS
+            self._changed()
+
+    def terms_text(self) -> Terms | None:
+        """The texts of the version the guest accepts, in their language (None: none shipped)."""
+        return self.terms.get(self.language)
 
     def submit_registration(self, email: str, phone: str, accepted: bool) -> None:
         self.touch()

@@ -52,7 +52,7 @@ def main(report_path: Path) -> int:
         def booking(self, surname: str) -> Any:
             return self.app.office.search(surname=surname, arrival=self.j.business_date())[0]
 
-        def to_room(self, surname: str) -> Script:
+        def to_room(self, surname: str, *, read_terms: bool = False) -> Script:
             b = self.booking(surname)
             report.setdefault("bookings", {})[surname] = str(b.id)
             yield from self.find(b.confirmation_code, surname)
@@ -60,6 +60,14 @@ def main(report_path: Path) -> int:
             self.app.devices["scanner"].feed(mrz_td3(b))  # the passport on the (simulated) MRZ scanner
             yield from self.settle(Step.REGISTRATION)
             ids = self.screen().ids
+            if read_terms:
+                self.said("registration")
+                self.press(ids.read_terms)  # the house rules and privacy notice, read before accepting
+                yield lambda: self.j.overlay is Overlay.TERMS
+                yield from self.frames(2)
+                self.said("terms")
+                self.press(self.app.overlays["terms"].ids.close)
+                yield lambda: self.j.overlay is Overlay.NONE
             self.press(ids.accept)
             self.press(ids.submit)
             yield from self.settle(Step.SIGNATURE)
@@ -76,7 +84,7 @@ def main(report_path: Path) -> int:
         def script(self) -> Script:
             j = self.j
             # The happy path, every step by touch.
-            yield from self.to_room("Santoso")
+            yield from self.to_room("Santoso", read_terms=True)
             self.said("room")
             self.press(self.screen().ids.submit)
             yield from self.settle(Step.PAYMENT)

@@ -89,3 +89,13 @@ def test_inactivity_asks_then_wipes_what_was_typed(run):
     data, _ = run
     assert "Are you still there?" in data["still_there"][0]
     assert data["after_timeout"] == {"code": "", "surname": "", "session": True}
+
+
+def test_the_house_rules_and_privacy_notice_are_read_on_screen_before_accepting(run):
+    data, _ = run
+    said = data["terms"][0]
+    assert "House rules and privacy notice" in said and "Version 2026-01" in said
+    assert "Quiet hours are from 22:00 to 07:00" in said and "Personal Data Protection Law" in said
+    assert "Read them" in data["registration"][0]
+    # The server here sends no e-mail: the field promises no receipt.
+    assert "E-mail" in data["registration"][0] and "for your receipt" not in data["registration"][0]

@@ -48,6 +48,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "identity",
         "id-photo",
         "registration",
+        "terms",
         "signature",
         "room",
         "payment",
@@ -122,6 +123,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
     assert "Please check before you pay" in said("en", "payment") and "Total" in said("en", "payment")
     assert "You are leaving before your departure date" in said("en", "checkout-early")
     assert "Your booking has 2 rooms" in said("en", "choose")
+    assert "Quiet hours" in said("en", "terms") and "Tata tertib hotel" in said("id", "terms")
     assert "Pemesanan Anda memiliki 2 kamar" in said("id", "choose")
     finish_id = next(texts for n, texts in screens.items() if n.endswith("id-payment.png"))
     assert any(t.startswith("Rp ") for t in finish_id)

@@ -847,3 +847,34 @@ def test_different_bookings_still_ask_which_booking():
     r.go()
     assert j.step is Step.CHOOSE and not j.session.party
     assert j.choose_texts()[0] == "Which booking is yours?"
+
+
+# -- promises kept: the terms readable, the receipt e-mailed only when it is sent -----------------
+
+
+def test_the_house_rules_and_privacy_notice_open_in_full_over_the_registration_card():
+    from kiosk.journey.ports import Terms
+
+    terms = {
+        "en": Terms("2026-01", "House rules\n\nQuiet", "Privacy notice\n\nData"),
+        "id": Terms("2026-01", "Tata", "Privasi"),
+    }
+    r = rig()
+    r.journey.terms = terms
+    j = r.journey
+    j.read_terms()
+    assert j.overlay is Overlay.NONE  # only from the registration card
+    to_registration(r)
+    j.read_terms()
+    assert j.overlay is Overlay.TERMS and j.terms_text() is terms["en"]
+    j.set_language("id")
+    assert j.terms_text() is terms["id"]
+    j.back()
+    assert j.overlay is Overlay.NONE and j.step is Step.REGISTRATION
+
+
+def test_the_email_field_promises_a_receipt_only_when_the_front_office_sends_it():
+    r = rig()
+    assert PROPERTY.email_receipts is False and r.journey.email_label() == "E-mail"
+    r.journey.property = replace(PROPERTY, email_receipts=True)
+    assert r.journey.email_label() == "E-mail (for your receipt)"
