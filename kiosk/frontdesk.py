@@ -195,11 +195,14 @@ class Registration:
     email: str | None = None
     phone: str | None = None
     terms_version: str = ""
+    language: str = ""  # the guest's, for what the front office e-mails them
     signature_png: bytes | None = None
     id_photo_jpeg: bytes | None = None  # an ID card without MRZ, for the desk to verify
 
     def wire(self) -> dict[str, Any]:
         body: dict[str, Any] = {"email": self.email, "phone": self.phone, "terms_version": self.terms_version}
+        if self.language:
+            body["language"] = self.language
         for name in ("signature_png", "id_photo_jpeg"):
             image = getattr(self, name)
             if image is not None:

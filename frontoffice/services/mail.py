@@ -10,6 +10,7 @@ every session as ``session.info["mail_enabled"]``), and only for a guest with an
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,9 +22,21 @@ from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from frontoffice.models import Charge, MailKind, OutgoingMail, Payment, PaymentKind, Property, Reservation
-from frontoffice.services import folio
+from frontoffice.models import (
+    Charge,
+    MailKind,
+    MailStatus,
+    OutgoingMail,
+    Payment,
+    PaymentKind,
+    Property,
+    Reservation,
+)
+from frontoffice.models.base import utcnow
+from frontoffice.services import audit, folio
+from frontoffice.services.errors import NotFound
 from frontoffice.services.money import exponent
 
 LANGUAGES = ("en", "id")
@@ -281,3 +294,37 @@ def queue_check_out(session: Session, prop: Property, reservation: Reservation) 
         )
     )
     _queue(session, prop, reservation, MailKind.CHECK_OUT, language_of(lang))
+
+
+# --- for staff: what did not go out ----------------------------------------------------------
+
+
+def troubled_filter(prop: Property) -> ColumnElement[bool]:
+    """Failed for good, or still being retried after a failure."""
+    return (OutgoingMail.property_id == prop.id) & (
+        (OutgoingMail.status == MailStatus.FAILED)
+        | ((OutgoingMail.status == MailStatus.PENDING) & (OutgoingMail.attempts > 0))
+    )
+
+
+def troubled(session: Session, prop: Property) -> list[tuple[OutgoingMail, Reservation]]:
+    rows = session.execute(
+        select(OutgoingMail, Reservation)
+        .join(Reservation, Reservation.id == OutgoingMail.reservation_id)
+        .where(troubled_filter(prop))
+        .order_by(OutgoingMail.created_at.desc())
+    )
+    return [(m, r) for m, r in rows]
+
+
+def send_again(session: Session, prop: Property, mail_id: uuid.UUID, actor: str) -> None:
+    """A failed mail goes back in the queue (the address corrected with the guest, the mail
+    server fixed): the next round sends it."""
+    mail = session.scalars(
+        select(OutgoingMail).where(OutgoingMail.id == mail_id, OutgoingMail.property_id == prop.id)
+    ).first()
+    if mail is None:
+        raise NotFound("no such e-mail")
+    if mail.status is MailStatus.FAILED:
+        mail.status, mail.attempts, mail.next_attempt_at = MailStatus.PENDING, 0, utcnow()
+        audit.record(session, prop.id, actor, "mail_send_again", "outgoing_mail", mail.id)

@@ -20,7 +20,7 @@ from frontoffice.models import (
     ReservationStatus,
 )
 from frontoffice.schemas import RegistrationIn
-from frontoffice.services import audit, changes, folio, rooms, views
+from frontoffice.services import audit, changes, folio, mail, rooms, views
 from frontoffice.services.errors import Conflict, NotFound
 
 ACCESS_CODE_DIGITS = 6
@@ -96,6 +96,8 @@ def check_in(
     changes.record(session, prop.id, changes.RESERVATION, reservation.id)
     changes.record(session, prop.id, changes.ROOM, room.id)
     audit.record(session, prop.id, actor, "check_in", "reservation", reservation.id, room=room.number)
+    session.flush()  # the receipt reads the stay as it now is
+    mail.queue_check_in(session, prop, reservation, registration.language)
     return reservation
 
 
@@ -117,4 +119,6 @@ def check_out(
     changes.record(session, prop.id, changes.RESERVATION, reservation.id)
     changes.record(session, prop.id, changes.ROOM, room.id)
     audit.record(session, prop.id, actor, "check_out", "reservation", reservation.id, room=room.number)
+    session.flush()
+    mail.queue_check_out(session, prop, reservation)
     return reservation

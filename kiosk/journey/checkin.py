@@ -946,6 +946,7 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             email=session.email,
             phone=session.phone,
             terms_version=self.settings.terms_version,
+            language=self.language,
             signature_png=session.signature_png,
             id_photo_jpeg=session.id_photo,
         )
