@@ -305,8 +305,8 @@ def test_happy_path_code_surname_id_sign_pay_print():
     assert r.terminal.calls == [("sale", Money(125000000, "IDR"))]
     assert len(r.office.payments) == 1 and r.office.payments[0].reference == str(j.session.booking.id)
     assert r.office.checkins == [
-        Registration("budi@new.example", "+62 811 999", "2026-01", signature_png=b"png")
-    ]
+        Registration("budi@new.example", "+62 811 999", "2026-01", language="id", signature_png=b"png")
+    ]  # the guest's language: what the front office e-mails them is in it
     receipt = r.printer.printed[0]
     assert receipt.qr_payloads() == [booking().qr_token]
     texts = " ".join(getattr(e, "text", "") + getattr(e, "right", "") for e in receipt.elements)
