@@ -188,6 +188,9 @@ def main(report_path: Path) -> int:
             yield from self.settle(Step.OUT_FOLIO)
             self.said("deposit_folio")
             self.press(self.screen().ids.submit)
+            # Checked in today for more nights: leaving now is early, and asked first.
+            yield from self.settle(Step.OUT_EARLY)
+            self.press(self.screen().ids.confirm)
             yield from self.settle(Step.PAYMENT)
             self.said("deposit_payment")
             self.press(self.screen().ids.confirm)
