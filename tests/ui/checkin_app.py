@@ -90,7 +90,7 @@ def main(report_path: Path) -> int:
             yield from self.settle(Step.PAYMENT)
             self.said("payment")
             # Back from the breakdown: to the room, nothing asked of the terminal; then confirmed.
-            self.press(self.screen().ids.back)
+            self.press(self.app.root.ids.back_button)
             yield from self.settle(Step.ROOM)
             report["back_from_payment"] = [j.step.value, len(j.session.payments), j.session.terminal_prompt]
             self.press(self.screen().ids.submit)

@@ -204,7 +204,7 @@ def main(report_path: Path) -> int:
             self.press(self.screen().ids.submit)
             yield from self.settle(Step.OUT_EARLY)
             self.said("early")
-            self.press(self.screen().ids.back)
+            self.press(self.app.root.ids.back_button)
             yield from self.settle(Step.OUT_FOLIO)
             [stay] = self.app.office.find_stay(room=self.room_of("Gunawan"), surname="Gunawan")
             report["early_back"] = stay.status
