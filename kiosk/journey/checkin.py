@@ -769,8 +769,10 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         self._run(lambda: self.office.folio(booking), self._folio_for_breakdown, lambda _exc: None)
 
     def _folio_for_breakdown(self, folio: Folio) -> None:
-        assert self.session is not None
-        self.session.folio = folio
+        # Too late once the breakdown is on screen: its lines never change under the guest's eyes.
+        if self.step is Step.ROOM:
+            assert self.session is not None
+            self.session.folio = folio
 
     def _room_failed(self, exc: BaseException, retry: Callable[[], None]) -> None:
         if not isinstance(exc, RoomNotReady):

@@ -878,3 +878,17 @@ def test_the_email_field_promises_a_receipt_only_when_the_front_office_sends_it(
     assert PROPERTY.email_receipts is False and r.journey.email_label() == "E-mail"
     r.journey.property = replace(PROPERTY, email_receipts=True)
     assert r.journey.email_label() == "E-mail (for your receipt)"
+
+
+def test_a_bill_arriving_after_the_breakdown_is_shown_does_not_change_it():
+    r = rig(office=BillOffice([booking(balance=250_000_000)]))
+    j = to_registration(r)
+    j.submit_registration("budi@example.org", "+62 811 000", True)
+    j.submit_signature(b"png")
+    work, done = r.runner.jobs.pop(0)  # the room only; the bill is still on its way
+    done(work(), None)
+    assert j.step is Step.ROOM
+    j.room_seen()
+    shown = j.confirmation()
+    r.go()
+    assert j.confirmation() == shown and shown.rows[0].label == "Your stay, {nights} nights"
