@@ -43,7 +43,7 @@ import base64
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -101,7 +101,10 @@ class PropertyInfo:
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> PropertyInfo:
-        return cls(**{**data, "business_date": date.fromisoformat(data["business_date"])})
+        # A newer server may say more than this kiosk knows: what it does not know, it leaves.
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        return cls(**{**values, "business_date": date.fromisoformat(data["business_date"])})
 
 
 @dataclass(frozen=True)

@@ -892,3 +892,13 @@ def test_a_bill_arriving_after_the_breakdown_is_shown_does_not_change_it():
     shown = j.confirmation()
     r.go()
     assert j.confirmation() == shown and shown.rows[0].label == "Your stay, {nights} nights"
+
+
+def test_the_property_says_whether_receipts_are_emailed_and_a_newer_servers_extras_are_left():
+    data = {
+        "code": "JKT", "name": "Hotel", "address": "", "timezone": "Asia/Jakarta", "currency": "IDR",
+        "business_date": "2026-11-27", "check_in_time": "14:00", "check_out_time": "12:00",
+        "wifi_ssid": "", "wifi_password": "", "breakfast_hours": "",
+    }  # fmt: skip
+    assert PropertyInfo.parse(data).email_receipts is False  # an older server: nothing promised
+    assert PropertyInfo.parse({**data, "email_receipts": True, "something_new": 1}).email_receipts is True
