@@ -50,6 +50,8 @@ class SmtpSection(BaseModel):
     port: int = Field(587, ge=1, le=65535)
     # starttls (submission, 587), ssl (implicit TLS, 465) or none (a relay on the local network).
     security: Literal["starttls", "ssl", "none"] = "starttls"
+    # A private CA's certificate (PEM) for a relay on the local network; else the system's CAs.
+    ca_file: Path | None = None
     user: str = ""
     password: SecretStr = SecretStr("")  # shown and logged as **********
     from_address: str = Field("", pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -160,7 +160,7 @@ class Mailer:
 
     def send(self, mail: OutgoingMail) -> None:
         cfg = self.smtp
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
         client: smtplib.SMTP = (
             smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout_s, context=context)
             if cfg.security == "ssl"

@@ -241,3 +241,90 @@ def test_the_password_is_never_shown():
 def test_an_enabled_smtp_without_a_host_is_refused():
     with pytest.raises(ValueError, match="host and from_address"):
         SmtpSection(enabled=True)
+
+
+def self_signed(folder) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 and its key, as a mail relay with a private CA would have."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "relay.pem", folder / "relay.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_and_login_as_a_real_mail_server_asks(db, api, smtp, port, tmp_path, security):
+    import ssl
+
+    from aiosmtpd.smtp import AuthResult
+
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        ok = auth_data.password == b"s3cret"
+        return AuthResult(success=ok, handled=False)  # not handled: aiosmtpd answers 235 or 535
+
+    inbox = Inbox()
+    tls = (
+        {"tls_context": context, "require_starttls": True}
+        if security == "starttls"
+        else {"ssl_context": context}
+    )
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_required=True,
+        # aiosmtpd offers AUTH over implicit TLS only when not told to wait for STARTTLS.
+        auth_require_tls=security == "starttls", **tls,
+    )  # fmt: skip
+    check_in(api, "Santoso", "budi@example.org")
+
+    def settings(password: str) -> SmtpSection:
+        changes = {"security": security, "ca_file": cert, "user": "kiosk", "password": password}
+        return SmtpSection.model_validate({**smtp.model_dump(), **changes})
+
+    clock = Clock()
+    controller.start()
+    try:
+        assert (
+            Mailer(db, settings("wrong"), clock=clock).run_once() == 0
+        )  # a refused login is retried, not lost
+        [mail] = mails(db)
+        assert mail.status is MailStatus.PENDING and "refused the login" in mail.last_error
+        clock.now += timedelta(hours=2)
+        assert Mailer(db, settings("s3cret"), clock=clock).run_once() == 1
+    finally:
+        controller.stop()
+    # smtplib tries each mechanism offered with the wrong password, then logs in with the right one.
+    assert {p for _, p in logins[:-1]} == {b"wrong"} and logins[-1] == (b"kiosk", b"s3cret")
+    assert len(inbox.messages) == 1
