@@ -52,10 +52,12 @@ class ConfirmScreen(JourneyScreen):
         self.title = tr._(asked.title)
         self.body = filled(asked.body, asked.params, lang)
         self.confirm_text = filled(asked.confirm, asked.params, lang)
-        box = self.ids.rows
-        box.clear_widgets()
+        for box in (self.ids.rows, self.ids.due):
+            box.clear_widgets()
         for row in asked.rows:
             amount = money(row.amount, lang)
+            # What the card terminal is about to do stays in sight below the bill, however long.
+            box = self.ids.due if row.kind in ("charge", "note") else self.ids.rows
             box.add_widget(
                 ConfirmRow(
                     label=filled(row.label, row.params, lang),
@@ -65,11 +67,13 @@ class ConfirmScreen(JourneyScreen):
             )
 
     def on_kv_post(self, *_args: Any) -> None:
-        self.ids.rows.bind(minimum_height=self.ids.rows.setter("height"))
+        for box in (self.ids.rows, self.ids.due):
+            box.bind(minimum_height=box.setter("height"))
 
     def wipe(self) -> None:
         self._shown_for = ()
-        self.ids.rows.clear_widgets()
+        for box in (self.ids.rows, self.ids.due):
+            box.clear_widgets()
 
 
 SCREEN = ConfirmScreen
