@@ -71,7 +71,7 @@ def _settings(args: argparse.Namespace) -> ServerSettings:
     settings = load_settings()
     overrides = {k: v for k in ("host", "port", "database_url") if (v := getattr(args, k, None)) is not None}
     if overrides:
-        settings = ServerSettings(server=settings.server.model_copy(update=overrides).model_dump())
+        settings = settings.model_copy(update={"server": settings.server.model_copy(update=overrides)})
     return settings
 
 
@@ -89,9 +89,10 @@ def run_server(args: argparse.Namespace) -> int:
 
     from frontoffice.api.app import create_app
 
-    settings = _settings(args).server
+    all_settings = _settings(args)
+    settings = all_settings.server
     db = _database(args)
-    app = create_app(db, pull_page_size=settings.pull_page_size)
+    app = create_app(db, pull_page_size=settings.pull_page_size, smtp=all_settings.smtp)
     print(
         f"Sambut front office on http://{settings.host}:{settings.port} ({db.engine.dialect.name})",
         flush=True,

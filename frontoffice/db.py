@@ -53,6 +53,8 @@ class Database:
         self.url = resolve_database_url(url)
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The server's [smtp] is on: guests' receipts and invoices are queued (services/mail.py).
+        self.mail_enabled = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -62,6 +64,7 @@ class Database:
     def session(self, write: bool = False) -> Iterator[Session]:
         """A session in one transaction, committed on success, rolled back on any error."""
         with self.sessions() as session:
+            session.info["mail_enabled"] = self.mail_enabled
             if write:
                 session.connection(execution_options=WRITE)
             try:

@@ -46,6 +46,7 @@ class PropertyOut(Out):
     tax_id: str
     service_rate_bp: int
     tax_rate_bp: int
+    email_receipts: bool = False  # the server e-mails receipts and invoices: the kiosk may say so
 
 
 class KioskOut(Out):
@@ -197,10 +198,15 @@ SignaturePng = Annotated[Base64Bytes, AfterValidator(_image(b"\x89PNG\r\n\x1a\n"
 IdPhotoJpeg = Annotated[Base64Bytes, AfterValidator(_image(b"\xff\xd8\xff", 2048 * 1024, "JPEG image"))]
 
 
+_LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
 class RegistrationIn(In):
     email: Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
     phone: Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] | None = None
     terms_version: Annotated[str, Field(max_length=32)] = ""
+    # The guest's language at the kiosk (BCP 47), for what is e-mailed to them.
+    language: Annotated[str, Field(max_length=16, pattern=_LANGUAGE)] | None = None
     signature_png: SignaturePng | None = None
     # An ID card without MRZ, photographed for the desk to verify (deleted once verified).
     id_photo_jpeg: IdPhotoJpeg | None = None

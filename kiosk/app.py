@@ -36,12 +36,13 @@ from kiosk.prebuild import QUIET_S, Prebuilder
 from kiosk.screens.admin_mode import AdminController
 from kiosk.screens.base import HERE, JourneyScreen, Theme, setup_text
 from kiosk.sync import SyncWorker
+from kiosk.terms import load_terms
 from kiosk.xlost import on_display_lost
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Screen module per journey step; PAYING shares the payment screen.
+# Screen module per journey step; PAYMENT is the charge confirmed before the terminal is asked.
 SCREENS: dict[Step, str] = {
     Step.ATTRACT: "attract",
     Step.FIND: "find",
@@ -53,7 +54,7 @@ SCREENS: dict[Step, str] = {
     Step.REGISTRATION: "registration",
     Step.SIGNATURE: "signature",
     Step.ROOM: "room",
-    Step.PAYMENT: "payment",
+    Step.PAYMENT: "confirm",
     Step.PAYING: "payment",
     Step.FINISH: "finish",
     Step.WAIT: "wait",
@@ -62,6 +63,7 @@ SCREENS: dict[Step, str] = {
     Step.OUT_FIND: "checkout_find",
     Step.OUT_ENTER: "checkout_enter",
     Step.OUT_FOLIO: "checkout_folio",
+    Step.OUT_EARLY: "confirm",
     Step.OUT_FINISH: "checkout_finish",
     # Walk-in booking (kiosk/journey/walkin.py)
     Step.WALKIN_DATES: "walkin_dates",
@@ -72,8 +74,8 @@ SCREENS: dict[Step, str] = {
 }
 # Built ahead in the quiet moments at the welcome screen: the screens every check-in visits.
 PREBUILD = (Step.FIND, Step.ENTER_CODE, Step.WAIT, Step.IDENTITY, Step.REGISTRATION, Step.SIGNATURE,
-            Step.ROOM, Step.PAYMENT, Step.FINISH, Step.WALKIN_DATES, Step.OUT_FIND)  # fmt: skip
-OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
+            Step.ROOM, Step.PAYMENT, Step.PAYING, Step.FINISH, Step.WALKIN_DATES, Step.OUT_FIND)  # fmt: skip
+OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there", Overlay.TERMS: "terms"}
 # Devices whose reads (IdDocument: passport MRZ, licence, booking QR) go to the journey.
 SCANNING = ("scanner", "camera")
 TICK_S = 0.25
@@ -163,6 +165,9 @@ class KioskApp(App):
             clock=Clock.get_boottime,
             translate=translate,
             languages=self.languages,
+            terms=load_terms(
+                settings.resolve(settings.checkin.terms_dir), settings.checkin.terms_version, self.languages
+            ),
         )
         self.admin = AdminController(self)  # staff and technician mode over the guest screens
         self.screens: dict[str, JourneyScreen] = {}

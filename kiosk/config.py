@@ -82,7 +82,10 @@ class CheckinSection(_Section):
     # type their name instead), or off (the name is typed).
     walkin_identity: Literal["required", "optional", "off"] = "required"
     # The version of the house terms and privacy notice the guest accepts (stored with the check-in).
-    terms_version: str = Field("2026-01", min_length=1, max_length=32)
+    terms_version: str = Field("2026-01", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
+    # Their texts, readable on screen before accepting: <terms_dir>/<terms_version>/house-rules.<lang>.txt
+    # and privacy.<lang>.txt (a new version is a new folder, so what was accepted stays on record).
+    terms_dir: Path = Path("config/terms")
 
 
 class BrandingSection(_Section):

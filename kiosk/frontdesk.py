@@ -43,7 +43,7 @@ import base64
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -100,10 +100,14 @@ class PropertyInfo:
     tax_id: str = ""  # printed on the invoice (in Indonesia the NPWP)
     service_rate_bp: int = 0  # basis points: 1000 is 10 %
     tax_rate_bp: int = 0
+    email_receipts: bool = False  # the front office e-mails receipts and invoices to guests
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> PropertyInfo:
-        return cls(**{**data, "business_date": date.fromisoformat(data["business_date"])})
+        # A newer server may say more than this kiosk knows: what it does not know, it leaves.
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        return cls(**{**values, "business_date": date.fromisoformat(data["business_date"])})
 
 
 @dataclass(frozen=True)
@@ -198,11 +202,14 @@ class Registration:
     email: str | None = None
     phone: str | None = None
     terms_version: str = ""
+    language: str = ""  # the guest's, for what the front office e-mails them
     signature_png: bytes | None = None
     id_photo_jpeg: bytes | None = None  # an ID card without MRZ, for the desk to verify
 
     def wire(self) -> dict[str, Any]:
         body: dict[str, Any] = {"email": self.email, "phone": self.phone, "terms_version": self.terms_version}
+        if self.language:
+            body["language"] = self.language
         for name in ("signature_png", "id_photo_jpeg"):
             image = getattr(self, name)
             if image is not None:

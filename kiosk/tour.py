@@ -231,6 +231,10 @@ class Tour(Robot):
         yield from self.settle(Step.REGISTRATION)
         if shots:
             yield from self.shoot("registration")
+            self.j.read_terms()
+            yield lambda: self.j.overlay is Overlay.TERMS
+            yield from self.shoot("terms")
+            self.j.close_overlay()
         registration = self.app.screens["registration"]
         registration.accepted = True
         registration.ids.phone.text = registration.ids.phone.text or "+62 812 3456 7890"
@@ -485,6 +489,19 @@ class Tour(Robot):
         yield from self.declined_then_no_paper(
             "checkout-declined", Step.OUT_FINISH, "checkout-finish-no-printer"
         )
+        # A guest booked for more nights leaving today: asked first, then goes back to the bill
+        # (the guest stays in house, so the tour can run again).
+        yield from self.begin_check_out()
+        j.type_room()
+        yield from self.settle(Step.OUT_ENTER)
+        early = {"en": "Gunawan", "id": "Williams"}[self.lang]
+        j.submit_room(self.in_house_room(early), early)
+        yield from self.settle(Step.OUT_FOLIO)
+        j.confirm_folio()
+        yield from self.settle(Step.OUT_EARLY)
+        yield from self.shoot("checkout-early")
+        j.back()
+        yield from self.settle(Step.OUT_FOLIO)
         j.end()
 
     # -- walk-in booking ----------------------------------------------------------------------------

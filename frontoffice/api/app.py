@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -15,6 +17,8 @@ from starlette.exceptions import HTTPException
 from frontoffice.api import kiosk, reports, reservations, sync
 from frontoffice.db import Database
 from frontoffice.services.errors import DomainError
+from frontoffice.services.mailer import Mailer
+from frontoffice.settings import SmtpSection
 from frontoffice.web import pages
 
 log = logging.getLogger(__name__)
@@ -38,11 +42,27 @@ def _answer(
     return _error(status, code, message, detail, headers)
 
 
-def create_app(db: Database, pull_page_size: int = 500) -> FastAPI:
+def create_app(db: Database, pull_page_size: int = 500, smtp: SmtpSection | None = None) -> FastAPI:
+    """``smtp`` on: guests' receipts and invoices are queued, and sent by a mailer thread while the
+    app runs."""
+    mailer = Mailer(db, smtp) if smtp is not None and smtp.enabled else None
+    db.mail_enabled = mailer is not None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if mailer is not None:
+            mailer.start()
+        try:
+            yield
+        finally:
+            if mailer is not None:
+                mailer.stop()
+
     app = FastAPI(
         title="Sambut front office",
         version=API_VERSION,
         description="Kiosk API v1. Each kiosk authenticates with its own bearer token.",
+        lifespan=lifespan,
     )
     app.state.db = db
     app.state.pull_page_size = pull_page_size

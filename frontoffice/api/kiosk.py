@@ -18,8 +18,9 @@ router = APIRouter(prefix="/api/v1", tags=["kiosk"])
 
 
 @router.get("/kiosk", response_model=KioskOut, summary="The calling kiosk and its property")
-def whoami(caller: KioskCaller) -> KioskOut:
-    return KioskOut(id=caller.kiosk.id, name=caller.kiosk.name, property=property_out(caller.property))
+def whoami(caller: KioskCaller, db: DB) -> KioskOut:
+    prop = property_out(caller.property).model_copy(update={"email_receipts": db.mail_enabled})
+    return KioskOut(id=caller.kiosk.id, name=caller.kiosk.name, property=prop)
 
 
 @router.post("/kiosk/heartbeat", status_code=204, summary="Report version, outbox depth and device health")

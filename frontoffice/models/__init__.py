@@ -4,6 +4,7 @@ from frontoffice.models.backoffice import NightAudit, StaffUser
 from frontoffice.models.base import Base
 from frontoffice.models.folio import Charge, ChargeType, Invoice, InvoiceSeries, Payment, PaymentKind
 from frontoffice.models.kiosk import AssistanceRequest, AuditEvent, Kiosk, KioskHeartbeat
+from frontoffice.models.mail import MailKind, MailStatus, OutgoingMail
 from frontoffice.models.property import READY_STATES, Housekeeping, Occupancy, Property, Rate, Room, RoomType
 from frontoffice.models.reservation import (
     Guest,
@@ -31,8 +32,11 @@ __all__ = [
     "InvoiceSeries",
     "Kiosk",
     "KioskHeartbeat",
+    "MailKind",
+    "MailStatus",
     "NightAudit",
     "Occupancy",
+    "OutgoingMail",
     "Payment",
     "PaymentKind",
     "ProcessedOp",

@@ -29,7 +29,7 @@ from frontoffice.models import (
     RoomType,
 )
 from frontoffice.models.base import utcnow
-from frontoffice.services import audit, changes, checkout, folio, stays
+from frontoffice.services import audit, changes, checkout, folio, mail, stays
 from frontoffice.services.errors import Conflict, NotFound
 
 OfStay = TypeVar("OfStay", Charge, Payment, RegistrationImage)
@@ -355,6 +355,7 @@ class Counts:
     dead_letters: int
     payments: int
     id_photos: int
+    mail: int  # guests' e-mails failed or being retried
 
 
 def counts(session: Session, prop: Property) -> Counts:
@@ -385,7 +386,8 @@ def counts(session: Session, prop: Property) -> Counts:
         .where(Reservation.property_id == prop.id, RegistrationImage.kind == ImageKind.ID_PHOTO)
         .scalar_subquery()
     )
-    return Counts(*session.execute(select(assistance, dead, payments, photos)).one())
+    mail_troubled = select(func.count()).where(mail.troubled_filter(prop)).scalar_subquery()
+    return Counts(*session.execute(select(assistance, dead, payments, photos, mail_troubled)).one())
 
 
 def last_audits(session: Session, prop: Property, limit: int = 5) -> list[NightAudit]:

@@ -20,7 +20,7 @@ from frontoffice.models import (
     ReservationStatus,
 )
 from frontoffice.schemas import RegistrationIn
-from frontoffice.services import audit, changes, folio, invoices, rooms, views
+from frontoffice.services import audit, changes, folio, invoices, mail, rooms, views
 from frontoffice.services.errors import Conflict, NotFound
 
 ACCESS_CODE_DIGITS = 6
@@ -100,6 +100,8 @@ def check_in(
     changes.record(session, prop.id, changes.RESERVATION, reservation.id)
     changes.record(session, prop.id, changes.ROOM, room.id)
     audit.record(session, prop.id, actor, "check_in", "reservation", reservation.id, room=room.number)
+    session.flush()  # the receipt reads the stay as it now is
+    mail.queue_check_in(session, prop, reservation, registration.language)
     return reservation
 
 
@@ -131,4 +133,6 @@ def check_out(
         room=room.number,
         invoice=invoice.label,
     )
+    session.flush()
+    mail.queue_check_out(session, prop, reservation)
     return reservation

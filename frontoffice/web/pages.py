@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from frontoffice.api.deps import DB, ReadSession
 from frontoffice.models import StaffUser
 from frontoffice.models.base import utcnow
-from frontoffice.services import dashboard, money, reports, staff
+from frontoffice.services import dashboard, mail, money, reports, staff
 from frontoffice.web import auth
 from frontoffice.web.auth import CurrentStaff, PostingStaff, Staff
 
@@ -160,6 +160,11 @@ def dead_letters(request: Request, session: ReadSession, who: CurrentStaff) -> H
     return _page(request, session, who, "dead_letters.html", rows=rows)
 
 
+@router.get("/mail")
+def mail_page(request: Request, session: ReadSession, who: CurrentStaff) -> HTMLResponse:
+    return _page(request, session, who, "mail.html", rows=mail.troubled(session, who.property))
+
+
 @router.get("/payments")
 def payments(request: Request, session: ReadSession, who: CurrentStaff) -> HTMLResponse:
     rows = dashboard.payments_to_review(session, who.property)
@@ -225,6 +230,13 @@ def resolve_dead_letter(
     with db.session(write=True) as session:
         dashboard.resolve_dead_letter(session, who.property, letter_id, who.actor)
     return _back("/dead-letters")
+
+
+@router.post("/mail/{mail_id}/send-again")
+def send_mail_again(mail_id: uuid.UUID, db: DB, who: PostingStaff) -> RedirectResponse:
+    with db.session(write=True) as session:
+        mail.send_again(session, who.property, mail_id, who.actor)
+    return _back("/mail")
 
 
 @router.post("/payments/{payment_id}/reviewed")

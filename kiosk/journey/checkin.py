@@ -28,11 +28,20 @@ from drivers.payment.model import DisplayText, Operation, PaymentResult, Receipt
 from drivers.printer.document import Receipt
 from drivers.printer.receipts import CardPayment, checkin_receipt
 from kiosk.config import CheckinSection
-from kiosk.frontdesk import Booking, NotFound, Offline, PropertyInfo, Refused, Registration, RoomNotReady
+from kiosk.frontdesk import (
+    Booking,
+    Folio,
+    NotFound,
+    Offline,
+    PropertyInfo,
+    Refused,
+    Registration,
+    RoomNotReady,
+)
 from kiosk.i18n import N_, formats_locale
-from kiosk.journey import identity
+from kiosk.journey import confirm, identity
 from kiosk.journey.checkout import CheckoutFlow, CheckoutState
-from kiosk.journey.ports import CardTerminal, FrontOffice, ReceiptPrinter, Runner, ScannedDocument
+from kiosk.journey.ports import CardTerminal, FrontOffice, ReceiptPrinter, Runner, ScannedDocument, Terms
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +65,7 @@ class Step(enum.StrEnum):
     REGISTRATION = "registration"
     SIGNATURE = "signature"
     ROOM = "room"
-    PAYMENT = "payment"  # what is due and how: confirm
+    PAYMENT = "payment"  # what is due, line by line, and how: the guest confirms before the terminal
     PAYING = "paying"  # the terminal is working; its prompts mirrored
     FINISH = "finish"
     WAIT = "wait"  # something is being done for the guest: a message and a spinner
@@ -65,6 +74,7 @@ class Step(enum.StrEnum):
     OUT_FIND = "out_find"  # scan the check-in receipt's QR, or choose to type
     OUT_ENTER = "out_enter"  # room number + surname
     OUT_FOLIO = "out_folio"  # the bill: pay the balance, or check out
+    OUT_EARLY = "out_early"  # leaving before the booked departure: the unused nights, confirmed
     OUT_FINISH = "out_finish"  # thank you; the invoice printed or on screen
     # Walk-in booking (kiosk/journey/walkin.py); then IDENTITY, REGISTRATION, SIGNATURE, PAYMENT,
     # PAYING and FINISH as in check-in.
@@ -79,6 +89,7 @@ class Overlay(enum.StrEnum):
     NONE = "none"
     HELP = "help"
     STILL_THERE = "still_there"
+    TERMS = "terms"  # the house rules and privacy notice, read in full before accepting
 
 
 class Action(enum.StrEnum):
@@ -128,7 +139,9 @@ class Session:
 
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     matches: list[Booking] = field(default_factory=list)
+    party: bool = False  # the matches are the rooms of one booking (one confirmation code)
     booking: Booking | None = None
+    folio: Folio | None = None  # the booking's bill, for the breakdown before paying
     document: ScannedDocument | None = None
     id_photo: bytes | None = None
     # A document of someone else was shown: identity is over for this session (staff are called).
@@ -217,6 +230,7 @@ BACK: dict[Step, Step | None] = {
     Step.OUT_FIND: None,
     Step.OUT_ENTER: Step.OUT_FIND,
     Step.OUT_FOLIO: Step.OUT_FIND,
+    Step.OUT_EARLY: Step.OUT_FOLIO,
     # Walk-in; the steps it shares with check-in go back per WalkInFlow.walk_in_back.
     Step.WALKIN_DATES: None,
     Step.WALKIN_GUESTS: Step.WALKIN_DATES,
@@ -240,8 +254,10 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         printer: ReceiptPrinter | None,
         camera: Callable[[], IdPhoto] | None = None,
         clock: Callable[[], float],
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
         translate: Callable[[str, str], str] = lambda _lang, msgid: msgid,
         languages: tuple[str, ...] = ("en", "id"),
+        terms: dict[str, Terms] | None = None,
     ) -> None:
         self.office = office
         self.runner = runner
@@ -250,8 +266,10 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         self.printer = printer
         self.camera = camera
         self.clock = clock
+        self.now = now  # the wall clock (``clock`` measures timeouts)
         self.translate = translate
         self.languages = languages
+        self.terms = terms or {}  # per language (kiosk/terms.py)
         self.default_language = languages[0]
         self.language = self.default_language
         self.property: PropertyInfo | None = None
@@ -337,6 +355,11 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
 
     def business_date(self) -> date:
         return self.property.business_date if self.property else datetime.now(UTC).date()
+
+    def property_today(self) -> date:
+        """Today's date where the hotel is (the business date lags until the night audit has run)."""
+        prop = self.property
+        return self.now().astimezone(ZoneInfo(prop.timezone)).date() if prop else self.business_date()
 
     # -- touches and time -----------------------------------------------------------------------
 
@@ -543,6 +566,14 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             )
         elif len(active) == 1:
             self.select(active[0])
+        elif len({b.confirmation_code for b in active}) == 1:
+            # One booking with several rooms: the rooms still to check in, not rival bookings.
+            waiting = [b for b in active if b.status == "confirmed"]
+            if len(waiting) == 1:
+                self.select(waiting[0])
+            else:
+                self.session.matches, self.session.party = waiting or active, True
+                self._go(Step.CHOOSE)
         else:
             self.session.matches = active
             self._go(Step.CHOOSE)
@@ -552,6 +583,33 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             self._found([], came_from)
         else:
             self._fail(_server_problem(exc), retry=lambda: self._go(came_from))
+
+    def choose_texts(self) -> tuple[str, str, dict[str, Any]]:
+        """CHOOSE's title and line: the rooms of one booking, or bookings that matched alike."""
+        session = self.session
+        if session is not None and session.party:
+            return (
+                N_("Your booking has {count} rooms"),
+                N_(
+                    "Which room are you checking in now? Afterwards, type the same code again "
+                    "to check in the next room."
+                ),
+                {"count": len(session.matches)},
+            )
+        return N_("Which booking is yours?"), N_("We found more than one booking. Touch yours."), {}
+
+    def choice_title(self, booking: Booking) -> tuple[str, dict[str, Any]]:
+        """How one match is named on CHOOSE: a room of the booking, or a booking by its guest."""
+        session = self.session
+        params = {"guest": identity.masked_name(booking.guest), "room_type": booking.room_type.name}
+        if session is not None and session.party:
+            index = session.matches.index(booking) + 1
+            return N_("Room {index} of {count} · {room_type}"), {
+                **params,
+                "index": index,
+                "count": len(session.matches),
+            }
+        return N_("{guest} · {room_type}"), params
 
     def select(self, booking: Booking) -> None:
         """The guest's booking is known (one match, or chosen from several)."""
@@ -713,6 +771,23 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
 
     # -- registration card and signature --------------------------------------------------------
 
+    def email_label(self) -> str:
+        """The e-mail field's label: a receipt is promised only when the front office sends one."""
+        if self.property is not None and self.property.email_receipts:
+            return N_("E-mail (for your receipt)")
+        return N_("E-mail")
+
+    def read_terms(self) -> None:
+        """From the registration card: the house rules and privacy notice in full, over it."""
+        self.touch()
+        if self.step is Step.REGISTRATION:
+            self.overlay = Overlay.TERMS
+            self._changed()
+
+    def terms_text(self) -> Terms | None:
+        """The texts of the version the guest accepts, in their language (None: none shipped)."""
+        return self.terms.get(self.language)
+
     def submit_registration(self, email: str, phone: str, accepted: bool) -> None:
         self.touch()
         assert self.session is not None
@@ -750,13 +825,23 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         )
 
     def _room_assigned(self, booking: Booking) -> None:
-        assert self.session is not None
-        self.session.booking = booking
+        session = self.session
+        assert session is not None
+        session.booking = booking
         if booking.room is None or not booking.room.ready:
             number = booking.room.number if booking.room else ""
             self._room_failed(RoomNotReady("room not ready", number), self._assign_room)
             return
         self._go(Step.ROOM)
+        # The bill, for the breakdown before paying, while the guest reads about their room.
+        # Without it (offline) the breakdown is the booking's own total.
+        self._run(lambda: self.office.folio(booking), self._folio_for_breakdown, lambda _exc: None)
+
+    def _folio_for_breakdown(self, folio: Folio) -> None:
+        # Too late once the breakdown is on screen: its lines never change under the guest's eyes.
+        if self.step is Step.ROOM:
+            assert self.session is not None
+            self.session.folio = folio
 
     def _room_failed(self, exc: BaseException, retry: Callable[[], None]) -> None:
         if not isinstance(exc, RoomNotReady):
@@ -797,10 +882,54 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
 
     # -- payment -------------------------------------------------------------------------------
 
+    def confirmation(self) -> confirm.Confirmation | None:
+        """What the guest is asked to confirm on this step (PAYMENT: the charge; OUT_EARLY: leaving)."""
+        session = self.session
+        if session is None:
+            return None
+        if self.step is Step.OUT_EARLY:
+            return self.early_check_out()
+        if self.step is not Step.PAYMENT or session.due is None or session.operation is None:
+            return None
+        due, op = session.due, session.operation
+        w, state = session.walk_in, session.checkout
+        if w is not None and w.offer is not None:
+            total = Money(w.offer.total, w.offer.currency)
+            return confirm.charge(
+                confirm.offer_items(w.offer, w.nights), total=total, paid=0, operation=op, due=due
+            )
+        if state is not None and state.folio is not None:
+            folio = state.folio
+            hold = folio.hold.amount if folio.hold else 0
+            items = confirm.folio_items(folio)
+            total = Money(folio.total, folio.currency)
+            return confirm.charge(items, total=total, paid=folio.paid, operation=op, due=due, hold=hold)
+        booking = session.booking
+        assert booking is not None
+        folio = session.folio
+        if folio is not None:
+            total = Money(folio.total, folio.currency)
+            return confirm.charge(
+                confirm.folio_items(folio), total=total, paid=folio.paid, operation=op, due=due
+            )
+        total = Money(booking.total, booking.currency)
+        return confirm.charge(
+            confirm.booking_items(booking), total=total, paid=booking.paid, operation=op, due=due
+        )
+
+    def confirm(self) -> None:
+        """The guest confirmed what the step showed: pay, or check out before the departure date."""
+        if self.step is Step.PAYMENT:
+            self.pay()
+        elif self.step is Step.OUT_EARLY:
+            self.early_check_out_confirmed()
+
     def pay(self) -> None:
+        """The charge shown on PAYMENT, confirmed: now the terminal is asked."""
         self.touch()
         session = self.session
-        assert session is not None and session.due is not None
+        if self.step is not Step.PAYMENT or session is None or session.due is None:
+            return  # only from the confirmed breakdown: a late press elsewhere charges nothing
         terminal = self.terminal
         if terminal is None:
             self._payment_failed(DeviceError("no card terminal configured"))
@@ -888,6 +1017,7 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             email=session.email,
             phone=session.phone,
             terms_version=self.settings.terms_version,
+            language=self.language,
             signature_png=session.signature_png,
             id_photo_jpeg=session.id_photo,
         )

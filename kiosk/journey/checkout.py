@@ -24,6 +24,7 @@ from drivers.printer.document import Receipt
 from drivers.printer.receipts import Invoice, InvoiceLine, Levy, checkout_invoice
 from kiosk.frontdesk import Booking, Folio, Hold, NotFound, Offline, Refused
 from kiosk.i18n import N_, short_date
+from kiosk.journey import confirm
 
 if TYPE_CHECKING:
     from kiosk.journey.checkin import Action, Problem, ScannedDocument, Session, Step
@@ -76,6 +77,7 @@ class CheckoutState:
     captured: Money | None = None  # taken from the deposit held on the card
     hold_left: Money | None = None  # still held on the card when the guest left
     printed: bool = False
+    early_confirmed: bool = False  # the guest confirmed leaving before the booked departure
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class CheckoutFlow:
         def _fail(self, problem: Problem, retry: Callable[[], None] | None = None) -> None: ...
         def _invalid(self, msgid: str) -> None: ...
         def touch(self) -> None: ...
+        def property_today(self) -> date: ...
 
     # -- finding the stay -------------------------------------------------------------------
 
@@ -332,11 +335,46 @@ class CheckoutFlow:
             session.due = Money(folio.balance, folio.currency)
 
     def confirm_folio(self) -> None:
-        """The guest saw the bill: pay what is due, or check out when nothing is."""
+        """The guest saw the bill: confirm leaving early, then pay what is due or check out."""
         self.touch()
         session = self.session
-        if self.step is not checkin.Step.OUT_FOLIO or session is None:
+        if self.step is not checkin.Step.OUT_FOLIO or session is None or session.checkout is None:
             return
+        if self.leaving_early and not session.checkout.early_confirmed:
+            self._go(checkin.Step.OUT_EARLY)
+        else:
+            self._pay_or_check_out()
+
+    @property
+    def leaving_early(self) -> bool:
+        """The booked departure is after today, where the hotel is."""
+        session = self.session
+        return (
+            session is not None
+            and session.booking is not None
+            and (session.booking.departure > self.property_today())
+        )
+
+    def early_check_out(self) -> confirm.Confirmation | None:
+        session = self.session
+        if session is None or session.booking is None or session.checkout is None:
+            return None
+        folio = session.checkout.folio
+        if folio is None:
+            return None
+        return confirm.early_check_out(folio, session.booking.departure, self.property_today())
+
+    def early_check_out_confirmed(self) -> None:
+        self.touch()
+        session = self.session
+        if self.step is not checkin.Step.OUT_EARLY or session is None or session.checkout is None:
+            return
+        session.checkout.early_confirmed = True
+        self._pay_or_check_out()
+
+    def _pay_or_check_out(self) -> None:
+        session = self.session
+        assert session is not None
         if session.due is None:
             self._check_out()
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
@@ -20,6 +21,15 @@ from drivers.printer.document import Receipt
 from kiosk.frontdesk import Booking, Folio, Offer, PropertyInfo, Registration, WalkInGuest
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The house rules and privacy notice of one version, in one language (``kiosk/terms.py``)."""
+
+    version: str
+    house_rules: str
+    privacy: str
 
 
 class FrontOffice(Protocol):

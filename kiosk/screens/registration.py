@@ -16,6 +16,7 @@ from kiosk.screens.base import JourneyScreen
 
 class RegistrationScreen(JourneyScreen):
     summary = StringProperty("")
+    email_label = StringProperty("")
     error = StringProperty("")
     accepted = BooleanProperty(False)
     _filled_for = ""
@@ -24,6 +25,7 @@ class RegistrationScreen(JourneyScreen):
         j = self.journey
         session = j.session
         self.error = tr._(j.field_error)
+        self.email_label = tr._(j.email_label())
         if session is None:
             return
         w = session.walk_in

@@ -52,7 +52,7 @@ def main(report_path: Path) -> int:
         def booking(self, surname: str) -> Any:
             return self.app.office.search(surname=surname, arrival=self.j.business_date())[0]
 
-        def to_room(self, surname: str) -> Script:
+        def to_room(self, surname: str, *, read_terms: bool = False) -> Script:
             b = self.booking(surname)
             report.setdefault("bookings", {})[surname] = str(b.id)
             yield from self.find(b.confirmation_code, surname)
@@ -60,6 +60,14 @@ def main(report_path: Path) -> int:
             self.app.devices["scanner"].feed(mrz_td3(b))  # the passport on the (simulated) MRZ scanner
             yield from self.settle(Step.REGISTRATION)
             ids = self.screen().ids
+            if read_terms:
+                self.said("registration")
+                self.press(ids.read_terms)  # the house rules and privacy notice, read before accepting
+                yield lambda: self.j.overlay is Overlay.TERMS
+                yield from self.frames(2)
+                self.said("terms")
+                self.press(self.app.overlays["terms"].ids.close)
+                yield lambda: self.j.overlay is Overlay.NONE
             self.press(ids.accept)
             self.press(ids.submit)
             yield from self.settle(Step.SIGNATURE)
@@ -76,12 +84,18 @@ def main(report_path: Path) -> int:
         def script(self) -> Script:
             j = self.j
             # The happy path, every step by touch.
-            yield from self.to_room("Santoso")
+            yield from self.to_room("Santoso", read_terms=True)
             self.said("room")
             self.press(self.screen().ids.submit)
             yield from self.settle(Step.PAYMENT)
             self.said("payment")
-            self.press(self.screen().ids.pay)
+            # Back from the breakdown: to the room, nothing asked of the terminal; then confirmed.
+            self.press(self.app.root.ids.back_button)
+            yield from self.settle(Step.ROOM)
+            report["back_from_payment"] = [j.step.value, len(j.session.payments), j.session.terminal_prompt]
+            self.press(self.screen().ids.submit)
+            yield from self.settle(Step.PAYMENT)
+            self.press(self.screen().ids.confirm)
             yield from self.settle(Step.FINISH)
             self.said("finish")
             self.press(self.screen().ids.done)
@@ -161,7 +175,7 @@ def main(report_path: Path) -> int:
             self.press(self.screen().ids.submit)
             yield from self.settle(Step.PAYMENT)
             terminal.script("decline:05")
-            self.press(self.screen().ids.pay)
+            self.press(self.screen().ids.confirm)
             yield from self.settle(Step.PROBLEM)
             self.said("declined")
             report["declined_booking"] = str(j.session.booking.id)
@@ -169,7 +183,7 @@ def main(report_path: Path) -> int:
             self.press(self.screen().ids.actions.children[-1])  # "Use another card"
             yield from self.settle(Step.PAYMENT)
             printer.set_faults(paper=Paper.OUT)
-            self.press(self.screen().ids.pay)
+            self.press(self.screen().ids.confirm)
             yield from self.settle(Step.FINISH)
             self.said("no_paper")
             report["qr_shown"] = self.screen().ids.qr.opacity == 1 and self.screen().qr is not None
@@ -190,7 +204,7 @@ def main(report_path: Path) -> int:
                 self.press(self.screen().ids.submit)
                 yield from self.settle(Step.PAYMENT, Step.FINISH)
                 if j.step is Step.PAYMENT:
-                    self.press(self.screen().ids.pay)
+                    self.press(self.screen().ids.confirm)
                     yield from self.settle(Step.FINISH)
                 self.said("offline_finish")
                 j.end()

@@ -26,7 +26,11 @@ def _reservation(session, booking_id: str) -> Reservation:
 def test_happy_path_checks_in_pays_and_prints(run):
     data, session = run
     assert "Your room is ready" in data["room"][0]
-    assert "Pay by card" in data["payment"][0]
+    # The charge line by line before the terminal is asked, and Back charges nothing.
+    said = data["payment"][0]
+    assert "Please check before you pay" in said and "Total" in said and "To pay now by card" in said
+    assert "Pay IDR" in said
+    assert data["back_from_payment"] == ["room", 0, None]
     assert "You are checked in. Enjoy your stay!" in data["finish"][0]
     assert "Please take your receipt" in data["finish"][0]
     reservation = _reservation(session, data["bookings"]["Santoso"])
@@ -105,3 +109,13 @@ def test_inactivity_asks_then_wipes_what_was_typed(run):
     data, _ = run
     assert "Are you still there?" in data["still_there"][0]
     assert data["after_timeout"] == {"code": "", "surname": "", "session": True}
+
+
+def test_the_house_rules_and_privacy_notice_are_read_on_screen_before_accepting(run):
+    data, _ = run
+    said = data["terms"][0]
+    assert "House rules and privacy notice" in said and "Version 2026-01" in said
+    assert "Quiet hours are from 22:00 to 07:00" in said and "Personal Data Protection Law" in said
+    assert "Read them in full" in data["registration"][0]
+    # The server here sends no e-mail: the field promises no receipt.
+    assert "E-mail" in data["registration"][0] and "for your receipt" not in data["registration"][0]

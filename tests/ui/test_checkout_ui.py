@@ -1,10 +1,12 @@
 """Self check-out in the real Kivy app under Xvfb, by simulated touches, against a real local
 server and the device simulators: what the screens said, and what the server recorded."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from frontoffice.models import AssistanceRequest, Guest, Payment, Reservation
+from frontoffice.models import AssistanceRequest, Charge, Guest, Payment, Property, Reservation, RoomNight
 from tests.ui.harness import run_app
 
 pytestmark = [pytest.mark.ui, pytest.mark.timeout(240)]
@@ -37,7 +39,8 @@ def test_happy_path_bill_paid_checked_out_room_left_dirty(run):
         and "Night of" in data["folio"][0]
         and "Pay and check out" in data["folio"][0]
     )
-    assert "Pay by card" in data["payment"][0]
+    said = data["payment"][0]
+    assert "Please check before you pay" in said and "Total" in said and "To pay now by card" in said
     assert "You are checked out. Thank you for staying with us!" in data["finish"][0]
     assert "Please take your invoice from the printer" in data["finish"][0]
     stay = _stay(session, "Taylor")
@@ -92,3 +95,19 @@ def test_minibar_taken_from_the_deposit_held_at_check_in(run):
     kinds = sorted((p.kind.value, p.amount) for p in _payments(session, stay))
     assert [k for k, _ in kinds] == ["capture", "preauth", "sale"]
     assert dict(kinds)["capture"] == 150_000_00
+
+
+def test_an_early_check_out_is_confirmed_first_and_the_unused_nights_stay_on_the_bill(run):
+    data, session = run
+    said = data["early"][0]
+    assert "You are leaving before your departure date" in said and "Check out now" in said
+    assert "does not refund" in said and "Night of" in said
+    assert data["early_back"] == "checked_in"  # Back from the question changed nothing
+    stay = _stay(session, "Gunawan")
+    business_date = session.scalars(select(Property)).one().business_date
+    assert stay.status.value == "checked_out" and stay.departure > business_date
+    # What the server does with the nights left: the room is free for them, their charges stay.
+    held = [n.night for n in session.scalars(select(RoomNight).where(RoomNight.reservation_id == stay.id))]
+    assert held and all(night < business_date for night in held)
+    charges = session.scalars(select(Charge).where(Charge.reservation_id == stay.id))
+    assert max(c.night for c in charges if c.night) == stay.departure - timedelta(days=1)

@@ -48,6 +48,7 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "identity",
         "id-photo",
         "registration",
+        "terms",
         "signature",
         "room",
         "payment",
@@ -66,7 +67,9 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
         "checkout-find",
         "checkout-enter",
         "checkout-folio",
+        "checkout-payment",
         "checkout-paying",
+        "checkout-early",
         "checkout-finish",
         "checkout-finish-no-printer",
         "problem-checkout-already-out",
@@ -121,6 +124,16 @@ def test_tour_photographs_every_screen_in_both_languages(tmp_path):
     finish = next(texts for n, texts in screens.items() if n.endswith("en-finish.png"))  # the same guest
     rooms = [t for t in finish if len(t) <= 5 and t.isalnum() and any(c.isdigit() for c in t)]
     assert rooms and not any(room in " ".join(already) for room in rooms), (rooms, already)
+
+    def said(lang: str, screen: str) -> str:
+        return " | ".join(next(texts for n, texts in screens.items() if n.endswith(f"-{lang}-{screen}.png")))
+
+    # The charge confirmed with its breakdown; leaving early asked first; two rooms as rooms.
+    assert "Please check before you pay" in said("en", "payment") and "Total" in said("en", "payment")
+    assert "You are leaving before your departure date" in said("en", "checkout-early")
+    assert "Your booking has 2 rooms" in said("en", "choose")
+    assert "Quiet hours" in said("en", "terms") and "Tata tertib hotel" in said("id", "terms")
+    assert "Pemesanan Anda memiliki 2 kamar" in said("id", "choose")
     finish_id = next(texts for n, texts in screens.items() if n.endswith("id-payment.png"))
     assert any(t.startswith("Rp ") for t in finish_id)
     for png in out.glob("*.png"):

@@ -69,3 +69,10 @@ def test_server_unreachable_is_said_before_any_money(run):
     assert "Rooms cannot be booked here right now" in data["offline"][0]
     assert "Nothing has been charged" in data["offline"][0] and "Call staff" in data["offline"][0]
     assert data["offline_terminal"] == 0
+
+
+def test_the_charge_is_confirmed_with_the_quoted_breakdown_before_the_terminal(run):
+    data, _ = run
+    said = data["payment"][0]
+    assert "Please check before you pay" in said and "Service charge" in said and "Tax" in said
+    assert "To pay now by card" in said and "Pay IDR" in said

@@ -107,7 +107,7 @@ def main(report_path: Path) -> int:
             sold.start()
             yield lambda: not sold.is_alive()
             ledger_from = len(terminal.state.ledger)
-            self.press(self.screen().ids.pay)
+            self.press(self.screen().ids.confirm)
             yield from self.settle(Step.WALKIN_ROOMS, Step.PROBLEM)
             self.said("sold_out")
             report["terminal_after_race"] = [
@@ -121,7 +121,7 @@ def main(report_path: Path) -> int:
             self.press(self.screen().ids.submit)
             yield from self.settle(Step.PAYMENT)
             self.said("payment_again")
-            self.press(self.screen().ids.pay)
+            self.press(self.screen().ids.confirm)
             yield from self.settle(Step.FINISH)
             self.said("finish")
             report["booked"] = str(j.session.booking.id)

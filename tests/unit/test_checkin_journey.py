@@ -309,8 +309,8 @@ def test_happy_path_code_surname_id_sign_pay_print():
     assert r.terminal.calls == [("sale", Money(125000000, "IDR"))]
     assert len(r.office.payments) == 1 and r.office.payments[0].reference == str(j.session.booking.id)
     assert r.office.checkins == [
-        Registration("budi@new.example", "+62 811 999", "2026-01", signature_png=b"png")
-    ]
+        Registration("budi@new.example", "+62 811 999", "2026-01", language="id", signature_png=b"png")
+    ]  # the guest's language: what the front office e-mails them is in it
     receipt = r.printer.printed[0]
     assert receipt.qr_payloads() == [booking().qr_token]
     texts = " ".join(getattr(e, "text", "") + getattr(e, "right", "") for e in receipt.elements)
@@ -841,3 +841,164 @@ def test_back_goes_one_step_and_ends_at_find():
 def test_the_journey_does_not_import_kivy():
     code = "import sys, kiosk.journey.checkin; sys.exit(any(m.split('.')[0] == 'kivy' for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
+
+
+# -- the breakdown before a charge ----------------------------------------------------------------
+
+
+class BillOffice(Office):
+    """Serves the booking's bill (two nights of room, service and tax)."""
+
+    def folio(self, b: Booking):
+        from kiosk.frontdesk import Folio, FolioCharge
+
+        charges = [
+            FolioCharge(t, t, n, a, False)
+            for n in (TODAY, date(2026, 11, 28))
+            for t, a in (("room", 100_000_000), ("service", 10_000_000), ("tax", 15_000_000))
+        ]
+        return Folio("IDR", charges, [], 250_000_000, 0, 250_000_000, None, False, "not_in_house")
+
+
+def test_the_charge_is_shown_line_by_line_and_confirmed_before_the_terminal():
+    r = rig(office=BillOffice([booking(balance=250_000_000)]))
+    j = to_room(r)
+    j.room_seen()
+    assert j.step is Step.PAYMENT and r.terminal.calls == []
+    asked = j.confirmation()
+    assert [(row.kind, row.label, row.amount.minor) for row in asked.rows] == [
+        ("item", "Room, {nights} nights", 200_000_000),
+        ("item", "Service charge", 20_000_000),
+        ("item", "Tax", 30_000_000),
+        ("total", "Total", 250_000_000),
+        ("charge", "To pay now by card", 250_000_000),
+    ]
+    assert asked.confirm == "Pay {amount}" and asked.params == {"amount": Money(250_000_000, "IDR")}
+    j.back()
+    assert j.step is Step.ROOM and r.terminal.calls == []  # back from the confirmation: no charge
+    j.pay()
+    assert r.terminal.calls == []  # nor from a late press on another screen
+    j.room_seen()
+    j.confirm()
+    assert j.step is Step.PAYING
+    r.go()
+    assert r.terminal.calls == [("sale", Money(250_000_000, "IDR"))]
+
+
+def test_without_the_bill_the_breakdown_is_the_bookings_total_and_what_is_paid():
+    r = rig([booking(total=250_000_000, paid=125_000_000, balance=125_000_000)])  # no folio: offline
+    j = to_room(r)
+    j.room_seen()
+    asked = j.confirmation()
+    assert [(row.kind, row.label, row.amount.minor) for row in asked.rows] == [
+        ("item", "Your stay, {nights} nights", 250_000_000),
+        ("total", "Total", 250_000_000),
+        ("paid", "Already paid", 125_000_000),
+        ("charge", "To pay now by card", 125_000_000),
+    ]
+
+
+def test_a_deposit_is_confirmed_as_a_hold_not_a_charge():
+    r = rig([booking(total=250_000_000, paid=250_000_000, balance=0, deposit_amount=50_000_000)])
+    j = to_room(r)
+    j.room_seen()
+    asked = j.confirmation()
+    assert asked.rows[-1].label == "Deposit held on your card (not charged)"
+    assert asked.confirm == "Hold {amount} on my card" and "not charged" in asked.body
+
+
+# -- one booking, several rooms -------------------------------------------------------------------
+
+
+def test_a_booking_with_two_rooms_asks_which_room_not_which_booking():
+    rooms = [booking(), booking(room_type=RoomType("STD", "Standard", "", "twin", 22, 2, 1))]
+    r = rig(rooms)
+    j = r.journey
+    j.start()
+    j.choose(Step.ENTER_CODE)
+    j.submit_code("AUM2C9", "santoso")
+    r.go()
+    assert j.step is Step.CHOOSE and j.session.party and j.session.matches == rooms
+    title, body, params = j.choose_texts()
+    assert title == "Your booking has {count} rooms" and "Which room" in body and params == {"count": 2}
+    assert j.choice_title(rooms[1]) == (
+        "Room {index} of {count} · {room_type}",
+        {"guest": "Budi Santoso", "room_type": "Standard", "index": 2, "count": 2},
+    )
+
+
+def test_the_room_of_a_booking_not_yet_checked_in_is_taken_without_asking():
+    done, waiting = booking(status="checked_in", room=ROOM), booking()
+    r = rig([done, waiting])
+    j = r.journey
+    j.start()
+    j.choose(Step.ENTER_CODE)
+    j.submit_code("AUM2C9", "santoso")
+    r.go()
+    assert j.step is Step.IDENTITY and j.session.booking is waiting
+
+
+def test_different_bookings_still_ask_which_booking():
+    r = rig([booking(), booking(confirmation_code="QX7P2M")])
+    j = r.journey
+    j.start()
+    j.choose(Step.ENTER_NAME)
+    j.submit_name("santoso", TODAY)
+    r.go()
+    assert j.step is Step.CHOOSE and not j.session.party
+    assert j.choose_texts()[0] == "Which booking is yours?"
+
+
+# -- promises kept: the terms readable, the receipt e-mailed only when it is sent -----------------
+
+
+def test_the_house_rules_and_privacy_notice_open_in_full_over_the_registration_card():
+    from kiosk.journey.ports import Terms
+
+    terms = {
+        "en": Terms("2026-01", "House rules\n\nQuiet", "Privacy notice\n\nData"),
+        "id": Terms("2026-01", "Tata", "Privasi"),
+    }
+    r = rig()
+    r.journey.terms = terms
+    j = r.journey
+    j.read_terms()
+    assert j.overlay is Overlay.NONE  # only from the registration card
+    to_registration(r)
+    j.read_terms()
+    assert j.overlay is Overlay.TERMS and j.terms_text() is terms["en"]
+    j.set_language("id")
+    assert j.terms_text() is terms["id"]
+    j.back()
+    assert j.overlay is Overlay.NONE and j.step is Step.REGISTRATION
+
+
+def test_the_email_field_promises_a_receipt_only_when_the_front_office_sends_it():
+    r = rig()
+    assert PROPERTY.email_receipts is False and r.journey.email_label() == "E-mail"
+    r.journey.property = replace(PROPERTY, email_receipts=True)
+    assert r.journey.email_label() == "E-mail (for your receipt)"
+
+
+def test_a_bill_arriving_after_the_breakdown_is_shown_does_not_change_it():
+    r = rig(office=BillOffice([booking(balance=250_000_000)]))
+    j = to_registration(r)
+    j.submit_registration("budi@example.org", "+62 811 000", True)
+    j.submit_signature(b"png")
+    work, done = r.runner.jobs.pop(0)  # the room only; the bill is still on its way
+    done(work(), None)
+    assert j.step is Step.ROOM
+    j.room_seen()
+    shown = j.confirmation()
+    r.go()
+    assert j.confirmation() == shown and shown.rows[0].label == "Your stay, {nights} nights"
+
+
+def test_the_property_says_whether_receipts_are_emailed_and_a_newer_servers_extras_are_left():
+    data = {
+        "code": "JKT", "name": "Hotel", "address": "", "timezone": "Asia/Jakarta", "currency": "IDR",
+        "business_date": "2026-11-27", "check_in_time": "14:00", "check_out_time": "12:00",
+        "wifi_ssid": "", "wifi_password": "", "breakfast_hours": "",
+    }  # fmt: skip
+    assert PropertyInfo.parse(data).email_receipts is False  # an older server: nothing promised
+    assert PropertyInfo.parse({**data, "email_receipts": True, "something_new": 1}).email_receipts is True

@@ -389,3 +389,102 @@ def test_not_found_other_way_goes_back_to_scanning_or_typing():
     j = by_room(r)
     j.act(Action.OTHER_WAY)
     assert j.step is Step.OUT_FIND
+
+
+# -- confirm before anything irreversible ---------------------------------------------------------
+
+JAKARTA_MORNING = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 in Jakarta, 27 November
+LATE = (date(2026, 11, 27), date(2026, 11, 28))  # the nights the guest will not use
+
+
+def early_rig() -> Rig:
+    r = checkout_rig()
+    r.office.stays = [replace(STAY, departure=date(2026, 11, 29))]
+    nights = [FolioCharge("room", "room", n, 1_000_00, False) for n in (*NIGHTS, *LATE)]
+    r.office.folios = [
+        folio(balance=1_000_00, paid=3_000_00, charges=nights),
+        folio(balance=0, paid=4_000_00),
+    ]
+    r.journey.now = lambda: JAKARTA_MORNING
+    return r
+
+
+def test_early_check_out_is_confirmed_first_naming_the_departure_and_the_unused_nights():
+    r = early_rig()
+    j = by_room(r)
+    j.confirm_folio()
+    assert j.step is Step.OUT_EARLY
+    asked = j.confirmation()
+    assert asked.kind == "early_check_out" and asked.params == {"departure": date(2026, 11, 29), "nights": 2}
+    # The nights not used, as the bill has them: they stay on it (the server only frees the room).
+    assert [(row.params["date"], row.amount) for row in asked.rows] == [
+        (n, Money(1_000_00, "IDR")) for n in LATE
+    ]
+    assert "does not refund" in asked.body
+    j.back()
+    assert j.step is Step.OUT_FOLIO and r.office.checkouts == [] and r.terminal.calls == []
+    j.confirm_folio()
+    j.confirm()
+    assert j.step is Step.PAYMENT  # the balance, with its own confirmation
+    j.pay()
+    r.go()
+    assert j.step is Step.OUT_FINISH and len(r.office.checkouts) == 1
+
+
+def test_early_check_out_with_nothing_due_checks_out_only_once_confirmed():
+    r = early_rig()
+    r.office.folios = [folio(balance=0, paid=4_000_00)]
+    j = by_room(r)
+    j.confirm_folio()
+    assert j.step is Step.OUT_EARLY and r.office.checkouts == []
+    j.confirm()
+    r.go()
+    assert j.step is Step.OUT_FINISH and len(r.office.checkouts) == 1
+
+
+def test_leaving_on_the_departure_day_in_the_hotels_time_zone_asks_nothing():
+    r = checkout_rig()
+    r.office.folios = [folio(balance=0, paid=300_000_00)]
+    # 23:30 UTC on the 26th is already the 27th, the departure day, in Jakarta.
+    r.journey.now = lambda: datetime(2026, 11, 26, 23, 30, tzinfo=UTC)
+    j = by_room(r)
+    j.confirm_folio()
+    r.go()
+    assert j.step is Step.OUT_FINISH
+
+
+def test_the_balance_is_shown_line_by_line_before_the_terminal_and_back_charges_nothing():
+    r = checkout_rig()
+    r.office.folios = [folio(balance=1_250_00, paid=1_000_00)]
+    j = by_room(r)
+    j.confirm_folio()
+    assert j.step is Step.PAYMENT and r.terminal.calls == []
+    asked = j.confirmation()
+    assert asked.kind == "charge" and asked.params == {"amount": Money(1_250_00, "IDR")}
+    rows = [(row.kind, row.label, row.amount.minor) for row in asked.rows]
+    assert rows == [
+        ("item", "Room, {nights} nights", 2_000_00),
+        ("item", "Tax", 200_00),
+        ("item", "Minibar", 50_00),
+        ("total", "Total", 2_250_00),
+        ("paid", "Already paid", 1_000_00),
+        ("charge", "To pay now by card", 1_250_00),
+    ]
+    assert asked.rows[0].params == {"nights": 2}
+    j.back()
+    assert j.step is Step.OUT_FOLIO
+    j.pay()  # a late press from the bill charges nothing
+    assert r.terminal.calls == [] and j.step is Step.OUT_FOLIO
+
+
+def test_a_capture_shows_what_is_taken_from_the_deposit_and_what_is_not():
+    r = checkout_rig()
+    hold = Hold(5_000_00, "52500001", "42")
+    r.office.folios = [folio(balance=2_250_00, hold=hold)]
+    j = by_room(r)
+    j.confirm_folio()
+    asked = j.confirmation()
+    assert [(row.kind, row.label, row.amount.minor) for row in asked.rows[-2:]] == [
+        ("charge", "Taken from the deposit held on your card", 2_250_00),
+        ("note", "Rest of the deposit, not charged", 2_750_00),
+    ]

@@ -580,3 +580,21 @@ def test_property_date_is_the_stays_first_night():
     r = walkin_rig()
     j = to_rooms(r, nights=2)
     assert j.walk_in_departure() == TODAY + timedelta(days=2)
+
+
+def test_the_walk_in_charge_is_confirmed_with_the_quoted_breakdown():
+    r = walkin_rig()
+    j = to_payment(r)
+    assert r.terminal.calls == []
+    o = j.walk_in.offer
+    asked = j.confirmation()
+    assert [(row.kind, row.amount.minor) for row in asked.rows] == [
+        ("item", o.room),
+        ("item", o.service),
+        ("item", o.tax),
+        ("total", o.total),
+        ("charge", o.total),
+    ]
+    assert asked.rows[0].params == {"nights": 2}
+    j.back()
+    assert j.step is Step.SIGNATURE and r.terminal.calls == []
