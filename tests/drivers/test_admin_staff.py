@@ -266,7 +266,7 @@ def test_todays_payments_read_as_staff_read_them(staff, rig):
     row = by_ref["3f2b0c1e-kept"]
     assert row.card == f"{kept.card_brand} •••• {kept.masked_pan[-4:]}"
     text = summary(row, JAKARTA, "en", str)
-    assert "3f2b0c1e" not in text and "IDR 500,000" in text and row.card in text
+    assert "3f2b0c1e" not in text and "Rp 500.000" in text and row.card in text
     assert text.startswith(local_time(row.at, JAKARTA, "en"))
     assert local_time(datetime(2026, 11, 26, 7, 5, tzinfo=UTC), JAKARTA, "en") == "14.05"  # not 07:05 UTC
 
