@@ -78,7 +78,7 @@ OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there"}
 SCANNING = ("scanner", "camera")
 TICK_S = 0.25
 CLOSE_S = 8.0  # longest wait for the devices to close when the app stops
-COMPACT_BELOW_PX = 900  # a landscape window this short lays its screens out tighter
+COMPACT_BELOW_PX = 900  # a window this small on its short side lays its screens out tighter
 APP_VERSION = "0.1.0"
 
 
@@ -125,7 +125,8 @@ class KioskApp(App):
     # The language shown, as a Kivy property so the chrome's language buttons follow it.
     lang = StringProperty("")
     # The window's shape, for kv rules that arrange a screen their own way: a portrait window
-    # (taller than wide), or a short landscape one (under 900 px high: a 1280x800 or 1366x768 panel).
+    # (taller than wide); a compact one, under 900 px on its short side (a 1280x800, 800x1280 or
+    # 1366x768 panel), where screens lay out tighter.
     portrait = BooleanProperty(False)
     compact = BooleanProperty(False)
 
@@ -229,7 +230,7 @@ class KioskApp(App):
     def _shape(self, _window: Any, size: tuple[int, int]) -> None:
         width, height = size
         self.portrait = height > width
-        self.compact = not self.portrait and height < COMPACT_BELOW_PX
+        self.compact = min(width, height) < COMPACT_BELOW_PX
 
     def _quiet(self) -> bool:
         """Nobody at the kiosk: the welcome screen, untouched for a moment."""

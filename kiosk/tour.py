@@ -237,7 +237,10 @@ class Tour(Robot):
         points: list[float] = []
         for i in range(120):
             t = i / 119
-            points += [w * (0.15 + 0.6 * t), h * (0.45 + 0.16 * math.sin(t * 19) * (1 - t * 0.6))]
+            points += [
+                pad.x + w * (0.15 + 0.6 * t),
+                pad.y + h * (0.45 + 0.16 * math.sin(t * 19) * (1 - t * 0.6)),
+            ]
         with pad.canvas:
             Color(0.08, 0.12, 0.2, 1)
             Line(points=points, width=2.6, cap="round", joint="round")

@@ -113,10 +113,11 @@ def _field_image(ring: list[float], width: int, name: str) -> str:
 
 class FitLabel(Label):
     """A label whose font shrinks to fit: from the ``font_size`` its kv rule gives down to
-    ``font_min`` of it, until no word is wider than ``fit_width`` (its own width by default), a
-    one-line label (no ``text_size`` width) is no wider, and a label of fixed height holds its
-    lines. A one-line label that still does not fit at the smallest font wraps at ``fit_width``.
-    For titles, names and amounts whose length depends on the language, the data and the screen."""
+    ``font_min`` of it, until no word is wider than its room (``fit_width``, else its
+    ``text_size`` width, else its width), a one-line label is no wider than that, and a label of
+    fixed height holds all its lines. A one-line label that still does not fit at the smallest
+    font wraps at ``fit_width``. For titles, names and amounts whose length depends on the
+    language, the data and the screen."""
 
     fit_width = NumericProperty(0)
     font_min = NumericProperty(0.6)  # of the font size asked for
@@ -137,7 +138,7 @@ class FitLabel(Label):
             self._refit()
 
     def _room(self) -> float:
-        return self.fit_width or self.width
+        return self.fit_width or self.text_size[0] or self.width
 
     def _fit(self, *_args: Any) -> None:
         fixed = self.size_hint_y is not None

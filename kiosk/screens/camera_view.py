@@ -175,7 +175,12 @@ class CameraView(BoxLayout):
         self._guide_color.rgba = (*(theme.primary[:3] if found else (1, 1, 1)), 0.95 if self.live else 0)
         # Where the camera sees a code: green once read, amber while it cannot be read yet.
         if self.live and self._region:
-            self._code.points = [v for x, y in self._region for v in (ix + x * scale, iy + ih - y * scale)]
+            # Clamped to the picture: a code half out of the frame is outlined along its edge.
+            self._code.points = [
+                v
+                for x, y in self._region
+                for v in (min(max(ix + x * scale, ix), ix + iw), min(max(iy + ih - y * scale, iy), iy + ih))
+            ]
             self._code_color.rgba = theme.primary if found else (1.0, 0.72, 0.2, 1)
         else:
             self._code.points = []

@@ -264,7 +264,7 @@ def _ink(label: Label, box: Rect) -> Rect | None:
 def _drawing(w: Widget) -> Rect | None:
     """Where a widget that draws itself (an icon, a ring, a panel, a camera picture) puts its lines
     and shapes, in window pixels."""
-    if isinstance(w, (Label, TextInput, Image)):  # their canvas is their text or picture
+    if isinstance(w, (Label, TextInput, Image, StencilView)):  # their text, picture or clipping
         return None
     xs: list[float] = []
     ys: list[float] = []
