@@ -171,7 +171,7 @@ def name(w: Widget) -> str:
     text = _plain(getattr(w, "text", "") or "").strip()
     for p in _ancestors(w):
         for key, value in getattr(p, "ids", {}).items():
-            if value is w or (isinstance(w, Label) and value is w.parent):
+            if value == w or (isinstance(w, Label) and value == w.parent):  # ids hold weak proxies
                 return f"#{key}" + (f" {text[:40]!r}" if text else "")
     return repr(text[:48]) if text else type(w).__name__
 
@@ -296,7 +296,7 @@ def _has_panel(w: Widget) -> bool:
 
 
 def _backdrop(w: Widget) -> bool:
-    ids = [k for p in _ancestors(w) for k, v in getattr(p, "ids", {}).items() if v is w]
+    ids = [k for p in _ancestors(w) for k, v in getattr(p, "ids", {}).items() if v == w]
     return type(w).__name__ in BACKDROP_CLASSES or any(k in BACKDROP_IDS for k in ids)
 
 
