@@ -22,8 +22,9 @@ from typing import Any
 
 from kivy.core.window import Window
 from kivy.graphics import Color, Line
-from kivy.graphics.opengl import GL_PACK_ALIGNMENT, glPixelStorei
+from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
 from kivy.uix.widget import Widget
+from PIL import Image as PILImage
 
 from drivers import registry
 from drivers.base import Device
@@ -145,6 +146,16 @@ Size = tuple[int, int]
 Check = Callable[[Widget], list[Any]]
 
 
+def photograph(path: Path) -> None:
+    """What the window shows (its clear colour is the branding background), not a widget export.
+    Read as RGBA: Kivy's own screenshot reads RGB rows as if packed, which shears a window whose
+    width is not a multiple of 4 (1366)."""
+    width, height = (int(v) for v in Window.size)
+    pixels = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
+    image = PILImage.frombytes("RGBA", (width, height), pixels).transpose(PILImage.Transpose.FLIP_TOP_BOTTOM)
+    image.convert("RGB").save(path, compress_level=1)  # fast: a tour writes hundreds
+
+
 class Tour(Robot):
     """A script of actions and photographs; each photograph is taken at every one of ``sizes`` (the
     window resized, then back), and ``check`` looks at the screen there too."""
@@ -199,10 +210,7 @@ class Tour(Robot):
                 Window.size = size
                 yield from self.frames(3)  # laid out, then each label's text drawn at its new width
             path = self.folder(size) / f"{self.count:02d}-{self.lang}-{name}.png"
-            # What the window shows (its clear colour is the branding background), not a widget export;
-            # rows read unpadded (Kivy reads RGB rows as packed, so a width like 1366 would shear).
-            glPixelStorei(GL_PACK_ALIGNMENT, 1)
-            Path(Window.screenshot(name=str(path))).replace(path)
+            photograph(path)
             self.shots[size].append(path)
             self.texts[size][path.name] = visible_texts(self.app.root)
             if self.check is not None:
