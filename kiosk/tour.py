@@ -240,18 +240,21 @@ class Tour(Robot):
         screen.ids.surname.text = b.guest.surname
 
     def sign(self) -> None:
+        """A signature across the pad (it follows the pad when the tour resizes the window)."""
         pad = self.app.screens["signature"].ids.pad
-        w, h = pad.width, pad.height
-        points: list[float] = []
-        for i in range(120):
-            t = i / 119
-            points += [
-                pad.x + w * (0.15 + 0.6 * t),
-                pad.y + h * (0.45 + 0.16 * math.sin(t * 19) * (1 - t * 0.6)),
-            ]
+        curve = [
+            (0.15 + 0.6 * t, 0.45 + 0.16 * math.sin(t * 19) * (1 - t * 0.6))
+            for t in (i / 119 for i in range(120))
+        ]
         with pad.canvas:
             Color(0.08, 0.12, 0.2, 1)
-            Line(points=points, width=2.6, cap="round", joint="round")
+            line = Line(width=2.6, cap="round", joint="round")
+
+        def place(*_args: Any) -> None:
+            line.points = [v for x, y in curve for v in (pad.x + pad.width * x, pad.y + pad.height * y)]
+
+        place()
+        pad.bind(pos=place, size=place)
         pad.signed = True
 
     def to_identity(self, surname: str) -> Script:

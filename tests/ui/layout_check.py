@@ -86,7 +86,7 @@ def check(root: Widget, size: tuple[int, int] | None = None) -> list[Finding]:
             content.append((w, box))
         drawn = _drawing(w)
         if drawn is not None and not _inside(drawn, box):
-            findings.append(Finding(name(w), "drawn outside its box"))
+            findings.append(Finding(name(w), f"drawn at {_px(drawn)}, outside its box {_px(box)}"))
         if ((drawn is not None and not w.children) or isinstance(w, Image)) and _outside_parent(w, box):
             findings.append(Finding(name(w), "outside its parent's box"))
         if _has_panel(w) and not _backdrop(w):
@@ -114,6 +114,10 @@ def _box(w: Widget) -> Rect:
     x, y = w.to_window(w.x, w.y)
     right, top = w.to_window(w.right, w.top)
     return (x, y, right, top)
+
+
+def _px(rect: Rect) -> str:
+    return "({:.0f}, {:.0f})-({:.0f}, {:.0f})".format(*rect)
 
 
 def _intersect(a: Rect, b: Rect) -> Rect | None:
