@@ -83,6 +83,10 @@ def run_tour(args: argparse.Namespace) -> int:
         return subprocess.call(wrapped, env={**os.environ})
     tour = tour_with_server(load_settings(), args.outdir, args.size)
     print(f"{tour.count} screens at {len(args.size)} size(s), each with index.html, in {args.outdir}")
+    print(
+        "seconds photographing at each size: "
+        + ", ".join(f"{w}x{h} {s:.0f}" for (w, h), s in tour.seconds.items())
+    )
     return 0
 
 

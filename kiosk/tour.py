@@ -13,6 +13,7 @@ import json
 import math
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -171,6 +172,7 @@ class Tour(Robot):
         self.texts: dict[Size, dict[str, list[str]]] = {size: {} for size in self.sizes}
         self.findings: dict[Size, dict[str, list[str]]] = {size: {} for size in self.sizes}
         self.count = 0
+        self.seconds = dict.fromkeys(self.sizes, 0.0)  # spent photographing (and checking) at each size
         self.lang = "en"
         # The terminal's PIN prompt stays up while the paying screen is photographed at each size.
         self.pin_wait = f"pin_wait:{2 + 2 * len(self.sizes)}"
@@ -206,6 +208,7 @@ class Tour(Robot):
         self.count += 1
         shown = (self.j.step, self.j.overlay)
         for size in self.sizes:
+            began = time.perf_counter()
             if tuple(Window.size) != size:
                 Window.size = size
                 yield from self.frames(3)  # laid out, then each label's text drawn at its new width
@@ -215,6 +218,7 @@ class Tour(Robot):
             self.texts[size][path.name] = visible_texts(self.app.root)
             if self.check is not None:
                 self.findings[size][path.name] = [str(f) for f in self.check(self.app.root)]
+            self.seconds[size] += time.perf_counter() - began
         if (self.j.step, self.j.overlay) != shown:
             raise RuntimeError(f"{name}: the screen changed while it was photographed at each size")
         if tuple(Window.size) != self.sizes[0]:

@@ -29,4 +29,5 @@ def check(root: Any) -> list[Any]:
 if __name__ == "__main__":
     sizes = parse_sizes(sys.argv[2]) if len(sys.argv) > 2 else list(SUPPORTED_SIZES)
     tour = tour_with_server(load_settings(), Path(sys.argv[1]), sizes, check)
-    print(f"{tour.count} screens at {len(sizes)} sizes")
+    print(f"{tour.count} screens at {len(sizes)} sizes; seconds photographing and checking at each:")
+    print(", ".join(f"{w}x{h} {s:.0f}" for (w, h), s in tour.seconds.items()))
