@@ -170,9 +170,11 @@ class FitLabel(Label):
             return False
         if self.text_size[0] is None and self.texture_size[0] > room:
             return False
-        if self.text_size[1] is not None:  # a fixed box drops the lines that do not fit in it
-            shown = "".join(word.text for line in core._cached_lines for word in line.words)
-            return "".join(shown.split()) == "".join(self.text.split())
+        if self.text_size[1] is not None:  # a fixed box: lines that do not fit are dropped or spill
+            lines = core._cached_lines
+            shown = "".join(word.text for line in lines for word in line.words)
+            tall = sum(line.h for line in lines) > self.text_size[1] + 1
+            return not tall and "".join(shown.split()) == "".join(self.text.split())
         return not fixed or self.texture_size[1] <= self.height
 
 

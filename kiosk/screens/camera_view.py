@@ -70,7 +70,10 @@ class CameraView(BoxLayout):
             self._guide = [Line(width=dp(3), cap="round", joint="round") for _ in range(4)]
             self._code_color = Color(0, 0, 0, 0)
             self._code = Line(width=dp(3), close=True, joint="round")
-        picture.bind(pos=self._layout, size=self._layout)
+        # Once the layout has settled (a resized window moves the picture and its column in turn).
+        relayout = Clock.create_trigger(self._layout, -1)
+        picture.bind(pos=relayout, size=relayout)
+        self.bind(pos=relayout, size=relayout)
         self.bind(live=self._layout, hint=self._layout, guide_aspect=self._layout)
 
     # -- for the screen ------------------------------------------------------------------------
