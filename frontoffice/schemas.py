@@ -63,6 +63,7 @@ class RoomOut(Out):
     number: str
     floor: int
     directions: str
+    directions_local: dict[str, str] = {}  # the same in other languages, by language code
     room_type: str
     occupancy: str
     housekeeping: str

@@ -80,6 +80,7 @@ OVERLAYS = {Overlay.HELP: "help", Overlay.STILL_THERE: "still_there", Overlay.TE
 SCANNING = ("scanner", "camera")
 TICK_S = 0.25
 CLOSE_S = 8.0  # longest wait for the devices to close when the app stops
+COMPACT_BELOW_PX = 900  # a window this small on its short side lays its screens out tighter
 APP_VERSION = "0.1.0"
 
 
@@ -125,6 +126,11 @@ class KioskRoot(FloatLayout):
 class KioskApp(App):
     # The language shown, as a Kivy property so the chrome's language buttons follow it.
     lang = StringProperty("")
+    # The window's shape, for kv rules that arrange a screen their own way: a portrait window
+    # (taller than wide); a compact one, under 900 px on its short side (a 1280x800, 800x1280 or
+    # 1366x768 panel), where screens lay out tighter.
+    portrait = BooleanProperty(False)
+    compact = BooleanProperty(False)
 
     def __init__(
         self,
@@ -189,6 +195,8 @@ class KioskApp(App):
         Builder.load_file(str(HERE / "base.kv"))
         Builder.load_file(str(HERE / "chrome.kv"))
         Window.clearcolor = self.theme.background
+        Window.bind(size=self._shape)
+        self._shape(Window, Window.size)
         if self.settings.kiosk.fullscreen:
             # Kiosk mode: closing the window and Escape do nothing (staff use the admin mode).
             Window.bind(on_request_close=lambda *_a, **_k: True)
@@ -211,6 +219,11 @@ class KioskApp(App):
                 device.subscribe(self._scanned)
             device.start().add_done_callback(lambda f, d=device: _log_start(d, f))
         return self.root_widget
+
+    def _shape(self, _window: Any, size: tuple[int, int]) -> None:
+        width, height = size
+        self.portrait = height > width
+        self.compact = min(width, height) < COMPACT_BELOW_PX
 
     def _quiet(self) -> bool:
         """Nobody at the kiosk: the welcome screen, untouched for a moment."""

@@ -7,8 +7,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-from kiosk.config import KioskSettings, load_settings
+from kiosk.config import SUPPORTED_SIZES, KioskSettings, load_settings
 from kiosk.display import NO_DISPLAY, has_display, xvfb_command
 
 
@@ -21,8 +22,26 @@ def register(sub: argparse._SubParsersAction) -> None:
         "tour", help="write a screenshot of every screen to OUTDIR (uses Xvfb if there is no display)"
     )
     p.add_argument("outdir", type=Path)
-    p.add_argument("--size", default="1920x1080", help="window size WxH, e.g. 1080x1920 for portrait")
+    p.add_argument(
+        "--size",
+        default="1920x1080",
+        type=parse_sizes,
+        help="window size WxH, e.g. 1080x1920 for portrait; several separated by commas, or 'all' for "
+        f"every supported size ({', '.join(f'{w}x{h}' for w, h in SUPPORTED_SIZES)}), each in OUTDIR/WxH",
+    )
     p.set_defaults(func=run_tour)
+
+
+def parse_sizes(text: str) -> list[tuple[int, int]]:
+    if text.strip().lower() == "all":
+        return list(SUPPORTED_SIZES)
+    try:
+        sizes = [tuple(int(v) for v in part.lower().split("x")) for part in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or any(len(s) != 2 or min(s) < 320 for s in sizes):
+        raise argparse.ArgumentTypeError(f"{text!r}: give WxH (e.g. 1280x800), several with commas, or 'all'")
+    return sizes  # type: ignore[return-value]
 
 
 def _start_app(settings: KioskSettings) -> None:
@@ -73,17 +92,26 @@ def run_tour(args: argparse.Namespace) -> int:
             print("The tour needs a display or Xvfb (apt-get install xvfb).", file=sys.stderr)
             return 2
         return subprocess.call(wrapped, env={**os.environ})
-    settings = load_settings()
-    width, height = (int(v) for v in args.size.lower().split("x"))
-    settings.kiosk.window_size = (width, height)
+    tour = tour_with_server(load_settings(), args.outdir, args.size)
+    print(f"{tour.count} screens at {len(args.size)} size(s), each with index.html, in {args.outdir}")
+    print(
+        "seconds photographing at each size: "
+        + ", ".join(f"{w}x{h} {s:.0f}" for (w, h), s in tour.seconds.items())
+    )
+    return 0
+
+
+def tour_with_server(
+    settings: KioskSettings, outdir: Path, sizes: list[tuple[int, int]], check: Any = None
+) -> Any:
+    """The tour (kiosk.tour.run) in a window of the first size, against a local server with fresh
+    demo data (the tour checks guests in and expects them not to be yet)."""
+    settings.kiosk.window_size = sizes[0]
     from kiosk import kivyenv
     from kiosk.devstack import local_server
 
     kivyenv.prepare(settings)
     from kiosk.tour import run as tour
 
-    # Fresh demo data: the tour checks guests in and expects them not to be yet.
     with local_server(settings, fresh=True):
-        shots = tour(settings, args.outdir)
-    print(f"{len(shots)} screenshots and index.html in {args.outdir}")
-    return 0
+        return tour(settings, outdir, sizes, check)

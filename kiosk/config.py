@@ -25,6 +25,16 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# The window sizes the guest screens are laid out and checked for (the tour photographs each).
+SUPPORTED_SIZES: tuple[tuple[int, int], ...] = (
+    (1280, 800),
+    (1366, 768),
+    (1920, 1080),
+    (1080, 1920),
+    (800, 1280),
+)
+
+
 class KioskSection(_Section):
     name: str = Field("lobby-1", min_length=1, max_length=64)
     languages: list[Literal["en", "id"]] = Field(default_factory=lambda: ["en", "id"], min_length=1)

@@ -120,10 +120,15 @@ class Room:
     occupancy: str
     housekeeping: str
     ready: bool
+    directions_local: dict[str, str] = field(default_factory=dict)  # by language code
 
     @classmethod
     def parse(cls, data: dict[str, Any]) -> Room:
         return cls(**{**data, "id": uuid.UUID(data["id"])})
+
+    def directions_in(self, lang: str) -> str:
+        """The way to the room in ``lang`` where the property wrote it, else in its own language."""
+        return self.directions_local.get(lang) or self.directions
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import json
 import math
 import tempfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,6 +23,9 @@ from typing import Any
 
 from kivy.core.window import Window
 from kivy.graphics import Color, Line
+from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
+from kivy.uix.widget import Widget
+from PIL import Image as PILImage
 
 from drivers import registry
 from drivers.base import Device
@@ -138,17 +142,44 @@ def describe(settings: KioskSettings, devices: dict[str, Device]) -> None:
         settings.devices[name] = DeviceSection(kind=device.kind, driver=device.driver, options=options)
 
 
+Size = tuple[int, int]
+# A look at the widgets on screen (the layout checker of the tests): what is wrong, one line each.
+Check = Callable[[Widget], list[Any]]
+
+
+def photograph(path: Path) -> None:
+    """What the window shows (its clear colour is the branding background), not a widget export.
+    Read as RGBA: Kivy's own screenshot reads RGB rows as if packed, which shears a window whose
+    width is not a multiple of 4 (1366)."""
+    width, height = (int(v) for v in Window.size)
+    pixels = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
+    image = PILImage.frombytes("RGBA", (width, height), pixels).transpose(PILImage.Transpose.FLIP_TOP_BOTTOM)
+    image.convert("RGB").save(path, compress_level=1)  # fast: a tour writes hundreds
+
+
 class Tour(Robot):
-    """A script of actions and photographs."""
+    """A script of actions and photographs; each photograph is taken at every one of ``sizes`` (the
+    window resized, then back), and ``check`` looks at the screen there too."""
 
     def __init__(self, app: KioskApp, office: TourOffice, printer: VirtualPrinter, terminal: ZvtTerminalSim,
-                 outdir: Path) -> None:  # fmt: skip
+                 outdir: Path, sizes: Sequence[Size], check: Check | None = None) -> None:  # fmt: skip
         super().__init__(app)
         self.office, self.printer, self.terminal = office, printer, terminal
         self.outdir = outdir
-        self.shots: list[Path] = []
-        self.texts: dict[str, list[str]] = {}
+        self.sizes = tuple(sizes)
+        self.check = check
+        self.shots: dict[Size, list[Path]] = {size: [] for size in self.sizes}
+        self.texts: dict[Size, dict[str, list[str]]] = {size: {} for size in self.sizes}
+        self.findings: dict[Size, dict[str, list[str]]] = {size: {} for size in self.sizes}
+        self.count = 0
+        self.seconds = dict.fromkeys(self.sizes, 0.0)  # spent photographing (and checking) at each size
         self.lang = "en"
+        # The terminal's PIN prompt stays up while the paying screen is photographed at each size.
+        self.pin_wait = f"pin_wait:{2 + 2 * len(self.sizes)}"
+
+    def folder(self, size: Size) -> Path:
+        """Where the photographs at ``size`` go: OUTDIR itself for a tour at one size."""
+        return self.outdir if len(self.sizes) == 1 else self.outdir / f"{size[0]}x{size[1]}"
 
     def scan(self, text: str) -> None:
         """The guest holds a passport or a code to the (simulated serial) scanner."""
@@ -177,11 +208,25 @@ class Tour(Robot):
     def shoot(self, name: str) -> Script:
         yield lambda: not self.app.manager.transition.is_active
         yield from self.frames(2)
-        path = self.outdir / f"{len(self.shots) + 1:02d}-{self.lang}-{name}.png"
-        # What the window shows (its clear colour is the branding background), not a widget export.
-        Path(Window.screenshot(name=str(path))).replace(path)
-        self.shots.append(path)
-        self.texts[path.name] = visible_texts(self.app.root)
+        self.count += 1
+        shown = (self.j.step, self.j.overlay)
+        for size in self.sizes:
+            began = time.perf_counter()
+            if tuple(Window.size) != size:
+                Window.size = size
+                yield from self.frames(3)  # laid out, then each label's text drawn at its new width
+            path = self.folder(size) / f"{self.count:02d}-{self.lang}-{name}.png"
+            photograph(path)
+            self.shots[size].append(path)
+            self.texts[size][path.name] = visible_texts(self.app.root)
+            if self.check is not None:
+                self.findings[size][path.name] = [str(f) for f in self.check(self.app.root)]
+            self.seconds[size] += time.perf_counter() - began
+        if (self.j.step, self.j.overlay) != shown:
+            raise RuntimeError(f"{name}: the screen changed while it was photographed at each size")
+        if tuple(Window.size) != self.sizes[0]:
+            Window.size = self.sizes[0]
+            yield from self.frames(3)
 
     def begin(self, lang: str) -> Script:
         if self.j.step is not Step.ATTRACT:
@@ -202,15 +247,21 @@ class Tour(Robot):
         screen.ids.surname.text = b.guest.surname
 
     def sign(self) -> None:
+        """A signature across the pad (it follows the pad when the tour resizes the window)."""
         pad = self.app.screens["signature"].ids.pad
-        w, h = pad.width, pad.height
-        points: list[float] = []
-        for i in range(120):
-            t = i / 119
-            points += [w * (0.15 + 0.6 * t), h * (0.45 + 0.16 * math.sin(t * 19) * (1 - t * 0.6))]
+        curve = [
+            (0.15 + 0.6 * t, 0.45 + 0.16 * math.sin(t * 19) * (1 - t * 0.6))
+            for t in (i / 119 for i in range(120))
+        ]
         with pad.canvas:
             Color(0.08, 0.12, 0.2, 1)
-            Line(points=points, width=2.6, cap="round", joint="round")
+            line = Line(width=2.6, cap="round", joint="round")
+
+        def place(*_args: Any) -> None:
+            line.points = [v for x, y in curve for v in (pad.x + pad.width * x, pad.y + pad.height * y)]
+
+        place()
+        pad.bind(pos=place, size=place)
         pad.signed = True
 
     def to_identity(self, surname: str) -> Script:
@@ -306,7 +357,7 @@ class Tour(Robot):
         j.room_seen()
         yield from self.settle(Step.PAYMENT)
         yield from self.shoot("payment")
-        self.terminal.script("pin_wait:4")  # long enough to photograph the terminal's prompt
+        self.terminal.script(self.pin_wait)
         j.pay()
         yield lambda: j.step is Step.PAYING and j.session.terminal_prompt is not None
         yield from self.shoot("paying")
@@ -453,7 +504,7 @@ class Tour(Robot):
         j.confirm_folio()
         yield from self.settle(Step.PAYMENT)
         yield from self.shoot("checkout-payment")
-        self.terminal.script("pin_wait:4")
+        self.terminal.script(self.pin_wait)
         j.pay()
         yield lambda: j.step is Step.PAYING and j.session.terminal_prompt is not None
         yield from self.shoot("checkout-paying")
@@ -602,10 +653,10 @@ class Tour(Robot):
         yield lambda: self.j.step is Step.PROBLEM
 
 
-def run(settings: KioskSettings, outdir: Path) -> list[Path]:
-    outdir.mkdir(parents=True, exist_ok=True)
-    for old in outdir.glob("*.png"):
-        old.unlink()
+def run(settings: KioskSettings, outdir: Path, sizes: Sequence[Size], check: Check | None = None) -> Tour:
+    """Run the tour, photographing each screen at each of ``sizes`` (the first is the window's
+    own); writes the photographs, a contact sheet and what each screen said for each size, and
+    ``layout.json``: what ``check`` found, by size and photograph."""
     with tempfile.TemporaryDirectory(prefix="sambut-tour-") as tmp:
         # A store of its own: the tour's demo data is fresh, the kiosk's copy must be too.
         settings.store.path = Path(tmp) / "kiosk.sqlite3"
@@ -620,19 +671,29 @@ def run(settings: KioskSettings, outdir: Path) -> list[Path]:
             with simulators(workdir=Path(tmp)) as (devices, printer, terminal):
                 describe(settings, devices)
                 app = KioskApp(settings, office=office, devices=devices)  # type: ignore[arg-type]
-                tour = Tour(app, office, printer, terminal, outdir)
+                tour = Tour(app, office, printer, terminal, outdir, sizes, check)
+                for size in sizes:
+                    tour.folder(size).mkdir(parents=True, exist_ok=True)
+                    for old in tour.folder(size).glob("*.png"):
+                        old.unlink()
                 tour.run(tour.script())
                 app.run()
         finally:
             worker.stop()
     if tour.failure:
         raise RuntimeError(tour.failure)
-    _contact_sheet(outdir, tour.shots)
-    # What each screen said, so tests can check the screens without reading pixels.
-    (outdir / "screens.json").write_text(
-        json.dumps(tour.texts, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    return tour.shots
+    for size in sizes:
+        _contact_sheet(tour.folder(size), tour.shots[size])
+        # What each screen said, so tests can check the screens without reading pixels.
+        (tour.folder(size) / "screens.json").write_text(
+            json.dumps(tour.texts[size], ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    if check is not None:
+        findings = {f"{w}x{h}": shots for (w, h), shots in tour.findings.items()}
+        (outdir / "layout.json").write_text(
+            json.dumps(findings, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    return tour
 
 
 def _contact_sheet(outdir: Path, shots: list[Path]) -> None:

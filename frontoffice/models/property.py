@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, time
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from frontoffice.models.base import Base, enum_column
@@ -80,7 +80,10 @@ class Room(Base):
     room_type_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("room_type.id"), index=True)
     number: Mapped[str] = mapped_column(String(16))
     floor: Mapped[int] = mapped_column(Integer)
+    # The way to the room in the property's own language, and in others by language code
+    # ({"id": "Lantai dasar, …"}): a guest reads it in theirs where the property wrote it.
     directions: Mapped[str] = mapped_column(String(200), default="")
+    directions_local: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     occupancy: Mapped[Occupancy] = mapped_column(
         enum_column(Occupancy),
         default=Occupancy.VACANT,

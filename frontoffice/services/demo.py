@@ -176,11 +176,12 @@ def _fill(prop: Property, **values: object) -> None:
 def _rooms(session: Session, prop: Property, types: dict[str, RoomType], floors: int) -> list[Room]:
     rooms = []
     directions = {1: "Ground floor, past the lobby bar", 2: "Take the lift to floor 2, then left"}
+    indonesian = {1: "Lantai dasar, melewati bar lobi", 2: "Naik lift ke lantai 2, lalu ke kiri"}
     for floor in range(1, floors + 1):
         number = 1
         for spec in ROOM_TYPES:
             for _ in range(spec.rooms_per_floor):
-                wing = "left" if number <= 5 else "right"
+                wing, sayap = ("left", "kiri") if number <= 5 else ("right", "kanan")
                 rooms.append(
                     Room(
                         property_id=prop.id,
@@ -188,6 +189,9 @@ def _rooms(session: Session, prop: Property, types: dict[str, RoomType], floors:
                         number=f"{floor}{number:02d}",
                         floor=floor,
                         directions=directions.get(floor, f"Take the lift to floor {floor}, then {wing}"),
+                        directions_local={
+                            "id": indonesian.get(floor, f"Naik lift ke lantai {floor}, lalu ke {sayap}")
+                        },
                     )
                 )
                 number += 1

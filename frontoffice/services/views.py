@@ -24,6 +24,7 @@ def room_out(room: Room) -> RoomOut:
         number=room.number,
         floor=room.floor,
         directions=room.directions,
+        directions_local=room.directions_local or {},
         room_type=room.room_type.code,
         occupancy=room.occupancy.value,
         housekeeping=room.housekeeping.value,

@@ -521,6 +521,12 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
         elif self.step is Step.IDENTITY:
             self._walk_in_document(doc) if self.session.walk_in else self._verify(doc)
 
+    def edited(self) -> None:
+        """The guest changed what they typed: the message about what was there no longer holds."""
+        if self.field_error:
+            self.field_error = ""
+            self._changed()
+
     def submit_code(self, code: str, surname: str) -> None:
         self.touch()
         code, surname = code.strip(), surname.strip()

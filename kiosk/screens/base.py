@@ -20,6 +20,7 @@ from kivy.properties import ColorProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 from PIL import Image as PILImage
@@ -108,6 +109,73 @@ def _field_image(ring: list[float], width: int, name: str) -> str:
         )
         image.resize((FIELD_IMAGE, FIELD_IMAGE), PILImage.Resampling.LANCZOS).save(path)
     return str(path)
+
+
+class FitLabel(Label):
+    """A label whose font shrinks to fit: from the ``font_size`` its kv rule gives down to
+    ``font_min`` of it, until no word is wider than its room (``fit_width``, else its
+    ``text_size`` width, else its width), a one-line label is no wider than that, and a label of
+    fixed height holds all its lines. A one-line label that still does not fit at the smallest
+    font wraps at ``fit_width``. For titles, names and amounts whose length depends on the
+    language, the data and the screen."""
+
+    fit_width = NumericProperty(0)
+    font_min = NumericProperty(0.6)  # of the font size asked for
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._asked = 0.0
+        self._fitting = False
+        self._fitted: tuple[Any, ...] = ()
+        self._refit = Clock.create_trigger(self._fit, -1)
+        super().__init__(**kwargs)
+        self.bind(width=self._refit, height=self._refit, text=self._refit, fit_width=self._refit)
+        self._refit()
+
+    def on_font_size(self, _label: Any, value: float) -> None:
+        if not self._fitting:  # asked for by the kv rule (again): fit from there
+            self._asked = value
+            self._fitted = ()
+            self._refit()
+
+    def _room(self) -> float:
+        return self.fit_width or self.text_size[0] or self.width
+
+    def _fit(self, *_args: Any) -> None:
+        fixed = self.size_hint_y is not None
+        key = (self._room(), self.height if fixed else None, self.text, self._asked)
+        if key == self._fitted or self._room() <= 0 or not self._asked:
+            return
+        self._fitting = True
+        try:
+            if self.fit_width and self.text_size[0] is not None:
+                self.text_size = (None, None)  # one line first, wrapped only if nothing else fits
+            size, smallest = self._asked, self._asked * self.font_min
+            while True:
+                self.font_size = size
+                self.texture_update()
+                if self._fits(fixed) or size <= smallest:
+                    break
+                size = max(smallest, size - dp(2))
+            if self.fit_width and not self._fits(fixed):
+                self.text_size = (self._room(), None)
+                self.texture_update()
+        finally:
+            self._fitting = False
+        self._fitted = key
+
+    def _fits(self, fixed: bool) -> bool:
+        room = self._room()
+        core = self._label
+        if any(core.get_extents(word)[0] > room for word in self.text.split()):
+            return False
+        if self.text_size[0] is None and self.texture_size[0] > room:
+            return False
+        if self.text_size[1] is not None:  # a fixed box: lines that do not fit are dropped or spill
+            lines = core._cached_lines
+            shown = "".join(word.text for line in lines for word in line.words)
+            tall = sum(line.h for line in lines) > self.text_size[1] + 1
+            return not tall and "".join(shown.split()) == "".join(self.text.split())
+        return not fixed or self.texture_size[1] <= self.height
 
 
 class KButton(ButtonBehavior, BoxLayout):

@@ -70,7 +70,10 @@ class CameraView(BoxLayout):
             self._guide = [Line(width=dp(3), cap="round", joint="round") for _ in range(4)]
             self._code_color = Color(0, 0, 0, 0)
             self._code = Line(width=dp(3), close=True, joint="round")
-        picture.bind(pos=self._layout, size=self._layout)
+        # Once the layout has settled (a resized window moves the picture and its column in turn).
+        relayout = Clock.create_trigger(self._layout, -1)
+        picture.bind(pos=relayout, size=relayout)
+        self.bind(pos=relayout, size=relayout)
         self.bind(live=self._layout, hint=self._layout, guide_aspect=self._layout)
 
     # -- for the screen ------------------------------------------------------------------------
@@ -175,7 +178,12 @@ class CameraView(BoxLayout):
         self._guide_color.rgba = (*(theme.primary[:3] if found else (1, 1, 1)), 0.95 if self.live else 0)
         # Where the camera sees a code: green once read, amber while it cannot be read yet.
         if self.live and self._region:
-            self._code.points = [v for x, y in self._region for v in (ix + x * scale, iy + ih - y * scale)]
+            # Clamped to the picture: a code half out of the frame is outlined along its edge.
+            self._code.points = [
+                v
+                for x, y in self._region
+                for v in (min(max(ix + x * scale, ix), ix + iw), min(max(iy + ih - y * scale, iy), iy + ih))
+            ]
             self._code_color.rgba = theme.primary if found else (1.0, 0.72, 0.2, 1)
         else:
             self._code.points = []

@@ -20,7 +20,7 @@ class RoomScreen(JourneyScreen):
             return
         self.number = room.number
         self.floor = tr._("Floor {floor}").format(floor=room.floor)
-        self.directions = room.directions
+        self.directions = room.directions_in(j.language)
 
 
 SCREEN = RoomScreen

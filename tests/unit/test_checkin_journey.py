@@ -438,6 +438,20 @@ def test_typing_mistakes_are_said_on_the_same_screen():
     assert r.runner.jobs == []
 
 
+def test_the_message_about_a_typing_mistake_goes_once_the_guest_corrects_it():
+    r = rig()
+    j = r.journey
+    j.start()
+    j.choose(Step.ENTER_CODE)
+    j.submit_code("AUM2C9", "")
+    seen = []
+    j.subscribe(lambda: seen.append(j.field_error))
+    j.edited()  # a key typed in a field (every field's on_text)
+    assert j.step is Step.ENTER_CODE and j.field_error == "" and seen == [""]
+    j.edited()  # nothing more to take back: no redraw
+    assert seen == [""]
+
+
 def test_unreadable_scan_at_find():
     r = rig()
     j = r.journey
