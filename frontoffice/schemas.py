@@ -5,16 +5,60 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Base64Bytes, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Base64Bytes,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 from frontoffice.models import PaymentKind, ReservationStatus
 
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL's text cannot hold NUL and SQLite would store it: refused alike on both.
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+def _no_nul_inside(value: Any) -> Any:
+    """The same rule for free-form JSON (its keys and every string inside)."""
+    if isinstance(value, str):
+        _no_nul(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(key)
+            _no_nul_inside(item)
+    elif isinstance(value, list):
+        for item in value:
+            _no_nul_inside(item)
+    return value
+
+
+def _storable(value: datetime) -> datetime:
+    """An instant the databases can hold: 0001-01-01T00:00+14:00 is before year 1 in UTC."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("must lie between the years 0001 and 9999 in UTC") from None
+    return value
+
+
+# Every text a client sends; every instant (with its zone, within the years 1-9999 in UTC).
+Str = Annotated[str, AfterValidator(_no_nul)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(_no_nul_inside)]
+Instant = Annotated[AwareDatetime, AfterValidator(_storable)]
+
+Currency = Annotated[Str, Field(pattern=r"^[A-Z]{3}$")]
 MinorUnits = Annotated[int, Field(ge=0, le=10**15)]
-Text = Annotated[str, Field(max_length=200)]
+Text = Annotated[Str, Field(max_length=200)]
 
 
 class In(BaseModel):
@@ -117,16 +161,16 @@ def _plausible_name(value: str) -> str:
     return value
 
 
-Surname = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_plausible_name)]
+Surname = Annotated[Str, Field(min_length=1, max_length=120), AfterValidator(_plausible_name)]
 
 
 class SearchIn(In):
     """Exactly one way to find a booking: code + surname, a QR token, surname + birth date,
     or surname + arrival date."""
 
-    confirmation_code: Annotated[str, Field(min_length=3, max_length=32)] | None = None
+    confirmation_code: Annotated[Str, Field(min_length=3, max_length=32)] | None = None
     surname: Surname | None = None
-    qr_token: Annotated[str, Field(min_length=10, max_length=200)] | None = None
+    qr_token: Annotated[Str, Field(min_length=10, max_length=200)] | None = None
     birth_date: date | None = None
     arrival: date | None = None
 
@@ -157,8 +201,8 @@ class SearchOut(Out):
 class StaySearchIn(In):
     """An in-house stay for check-out: the check-in receipt's QR token alone, or room + surname."""
 
-    qr_token: Annotated[str, Field(min_length=10, max_length=200)] | None = None
-    room: Annotated[str, Field(min_length=1, max_length=16)] | None = None
+    qr_token: Annotated[Str, Field(min_length=10, max_length=200)] | None = None
+    room: Annotated[Str, Field(min_length=1, max_length=16)] | None = None
     surname: Surname | None = None
 
     @model_validator(mode="after")
@@ -188,9 +232,9 @@ IdPhotoJpeg = Annotated[Base64Bytes, AfterValidator(_image(b"\xff\xd8\xff", 2048
 
 
 class RegistrationIn(In):
-    email: Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    phone: Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] | None = None
-    terms_version: Annotated[str, Field(max_length=32)] = ""
+    email: Annotated[Str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    phone: Annotated[Str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] | None = None
+    terms_version: Annotated[Str, Field(max_length=32)] = ""
     signature_png: SignaturePng | None = None
     # An ID card without MRZ, photographed for the desk to verify (deleted once verified).
     id_photo_jpeg: IdPhotoJpeg | None = None
@@ -216,11 +260,11 @@ class PaymentIn(In):
     method: Literal["card"] = "card"
     amount: Annotated[int, Field(gt=0, le=10**15)]
     currency: Currency
-    card_brand: Annotated[str, Field(max_length=32)] = ""
-    masked_pan: Annotated[str, Field(max_length=32), AfterValidator(_masked_only)] = ""
-    auth_code: Annotated[str, Field(max_length=16)] = ""
-    terminal_id: Annotated[str, Field(max_length=16)] = ""
-    terminal_ref: Annotated[str, Field(max_length=32)] = ""
+    card_brand: Annotated[Str, Field(max_length=32)] = ""
+    masked_pan: Annotated[Str, Field(max_length=32), AfterValidator(_masked_only)] = ""
+    auth_code: Annotated[Str, Field(max_length=16)] = ""
+    terminal_id: Annotated[Str, Field(max_length=16)] = ""
+    terminal_ref: Annotated[Str, Field(max_length=32)] = ""
     # Why staff should look at this payment (e.g. settled by reconciliation after a crash).
     review_reason: Text = ""
 
@@ -303,16 +347,16 @@ class AvailabilityOut(Out):
 
 class WalkInGuestIn(In):
     surname: Surname
-    given_names: Annotated[str, Field(max_length=160)] = ""
+    given_names: Annotated[Str, Field(max_length=160)] = ""
     birth_date: date | None = None
-    nationality: Annotated[str, Field(pattern=r"^$|^[A-Z]{3}$")] = ""
-    email: Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] = ""
-    phone: Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] = ""
+    nationality: Annotated[Str, Field(pattern=r"^$|^[A-Z]{3}$")] = ""
+    email: Annotated[Str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] = ""
+    phone: Annotated[Str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] = ""
 
 
 class WalkInIn(In):
     id: uuid.UUID
-    room_type: Annotated[str, Field(min_length=1, max_length=16)]
+    room_type: Annotated[Str, Field(min_length=1, max_length=16)]
     nights: Annotated[int, Field(ge=1, le=30)]
     adults: Annotated[int, Field(ge=1, le=8)] = 1
     children: Annotated[int, Field(ge=0, le=8)] = 0
@@ -328,12 +372,13 @@ class WalkInIn(In):
 
 
 class OpIn(In):
-    op_id: Annotated[str, Field(min_length=8, max_length=80)]
+    op_id: Annotated[Str, Field(min_length=8, max_length=80)]
     seq: Annotated[int, Field(ge=0, le=2**62)]
-    type: Annotated[str, Field(min_length=1, max_length=48)]
-    entity_id: Annotated[str, Field(max_length=64)] = ""
+    type: Annotated[Str, Field(min_length=1, max_length=48)]
+    entity_id: Annotated[Str, Field(max_length=64)] = ""
+    # Checked per op when applied: a bad payload refuses its op, not the whole push.
     payload: dict[str, Any]
-    created_at: datetime
+    created_at: Instant
 
 
 class PushIn(In):
@@ -367,26 +412,26 @@ class PullOut(BaseModel):
 
 class AssistanceIn(In):
     id: uuid.UUID
-    screen: Annotated[str, Field(min_length=1, max_length=64)]
+    screen: Annotated[Str, Field(min_length=1, max_length=64)]
     reason: Text = ""
     reservation_id: uuid.UUID | None = None
-    created_at: datetime
+    created_at: Instant
 
 
 class AuditIn(In):
-    actor: Annotated[str, Field(min_length=1, max_length=80)]
-    action: Annotated[str, Field(min_length=1, max_length=64)]
-    entity: Annotated[str, Field(max_length=32)] = ""
-    entity_id: Annotated[str, Field(max_length=64)] = ""
-    detail: dict[str, Any] = Field(default_factory=dict)
-    at: datetime
+    actor: Annotated[Str, Field(min_length=1, max_length=80)]
+    action: Annotated[Str, Field(min_length=1, max_length=64)]
+    entity: Annotated[Str, Field(max_length=32)] = ""
+    entity_id: Annotated[Str, Field(max_length=64)] = ""
+    detail: JsonObject = Field(default_factory=dict)
+    at: Instant
 
 
 class HeartbeatIn(In):
-    app_version: Annotated[str, Field(max_length=32)]
+    app_version: Annotated[Str, Field(max_length=32)]
     outbox_depth: Annotated[int, Field(ge=0, le=10**9)]
-    last_sync_at: datetime | None = None
-    devices: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    last_sync_at: Instant | None = None
+    devices: Annotated[dict[Str, JsonObject], Field(default_factory=dict)]
 
 
 class ErrorOut(BaseModel):
