@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from frontoffice.db import Database
@@ -31,12 +32,17 @@ def get_session(db: DB) -> Iterator[Session]:
 ReadSession = Annotated[Session, Depends(get_session)]
 
 
-def get_caller(db: DB, authorization: Annotated[str, Header()] = "") -> Caller:
+# Declares the scheme in the OpenAPI; a missing or other scheme is answered below, as a JSON 401.
+_bearer = HTTPBearer(auto_error=False, description="The kiosk's own token (sbk_...), shown once at set-up.")
+
+
+def get_caller(
+    db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
     # Its own short session, closed before the route runs: a request never holds two
     # connections at once, so a burst of requests cannot starve the pool.
-    scheme, _, token = authorization.partition(" ")
     with db.session() as session:
-        caller = kiosks.authenticate(session, token.strip()) if scheme.lower() == "bearer" else None
+        caller = kiosks.authenticate(session, credentials.credentials.strip()) if credentials else None
     if caller is None:
         raise HTTPException(401, "a valid kiosk token is required", headers={"WWW-Authenticate": "Bearer"})
     return caller
