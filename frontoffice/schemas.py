@@ -67,12 +67,13 @@ def _storable(value: datetime) -> datetime:
 # Every instant a client sends: with its zone, within the years 1-9999 in UTC.
 Instant = Annotated[AwareDatetime, BeforeValidator(_written_instant), AfterValidator(_storable)]
 Day = Annotated[date, BeforeValidator(_written_day)]
-Int = Annotated[int, BeforeValidator(_a_number)]
+# After the bounds, so that the OpenAPI still shows them as minimum / maximum.
+JSON_INT = BeforeValidator(_a_number)
 # JSON integers above 2**53 lose digits in many clients (and in the fuzzer's schema checks).
 MAX_SAFE_INT = 2**53 - 1
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-MinorUnits = Annotated[Int, Field(ge=0, le=10**15)]
+MinorUnits = Annotated[int, Field(ge=0, le=10**15), JSON_INT]
 Text = Annotated[str, Field(max_length=200)]
 Email = Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")]
 Phone = Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")]
@@ -291,8 +292,15 @@ def _image(magic: bytes, limit: int, what: str) -> Callable[[bytes], bytes]:
 
 
 # Base64 in JSON. A signature is a small two-colour PNG; a card photo a camera JPEG.
-SignaturePng = Annotated[Base64Bytes, AfterValidator(_image(b"\x89PNG\r\n\x1a\n", 256 * 1024, "PNG image"))]
-IdPhotoJpeg = Annotated[Base64Bytes, AfterValidator(_image(b"\xff\xd8\xff", 2048 * 1024, "JPEG image"))]
+_BASE64 = Field(
+    json_schema_extra={"pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"}
+)
+SignaturePng = Annotated[
+    Base64Bytes, _BASE64, AfterValidator(_image(b"\x89PNG\r\n\x1a\n", 256 * 1024, "PNG image"))
+]
+IdPhotoJpeg = Annotated[
+    Base64Bytes, _BASE64, AfterValidator(_image(b"\xff\xd8\xff", 2048 * 1024, "JPEG image"))
+]
 
 
 class RegistrationIn(In):
@@ -322,7 +330,7 @@ class PaymentIn(In):
     id: uuid.UUID
     kind: PaymentKind
     method: Literal["card"] = "card"
-    amount: Annotated[Int, Field(gt=0, le=10**15)]
+    amount: Annotated[int, Field(gt=0, le=10**15), JSON_INT]
     currency: Currency
     card_brand: Annotated[str, Field(max_length=32)] = ""
     masked_pan: Annotated[str, Field(max_length=32), AfterValidator(_masked_only)] = ""
@@ -421,9 +429,9 @@ class WalkInGuestIn(In):
 class WalkInIn(In):
     id: uuid.UUID
     room_type: Annotated[str, Field(min_length=1, max_length=16)]
-    nights: Annotated[Int, Field(ge=1, le=30)]
-    adults: Annotated[Int, Field(ge=1, le=8)] = 1
-    children: Annotated[Int, Field(ge=0, le=8)] = 0
+    nights: Annotated[int, Field(ge=1, le=30), JSON_INT]
+    adults: Annotated[int, Field(ge=1, le=8), JSON_INT] = 1
+    children: Annotated[int, Field(ge=0, le=8), JSON_INT] = 0
     guest: WalkInGuestIn
     # The total the guest was shown; a different current price is refused, never charged.
     expected_total: MinorUnits
@@ -437,7 +445,7 @@ class WalkInIn(In):
 
 class OpIn(In):
     op_id: Annotated[str, Field(min_length=8, max_length=80)]
-    seq: Annotated[Int, Field(ge=0, le=MAX_SAFE_INT)]
+    seq: Annotated[int, Field(ge=0, le=MAX_SAFE_INT), JSON_INT]
     type: Annotated[str, Field(min_length=1, max_length=48)]
     entity_id: Annotated[str, Field(max_length=64)] = ""
     # Checked per op when applied: a bad payload refuses its op, not the whole push.
@@ -493,7 +501,7 @@ class AuditIn(In):
 
 class HeartbeatIn(In):
     app_version: Annotated[str, Field(max_length=32)]
-    outbox_depth: Annotated[Int, Field(ge=0, le=10**9)]
+    outbox_depth: Annotated[int, Field(ge=0, le=10**9), JSON_INT]
     last_sync_at: Instant | None = None
     devices: dict[str, dict[str, Any]] = Field(default_factory=dict)
 

@@ -11,7 +11,8 @@ from frontoffice.models import Property
 from frontoffice.services import kiosks
 from tests.server.live import live_server
 
-MAX_EXAMPLES = 10
+HERE = Path(__file__).parent
+MAX_EXAMPLES = 25
 SEED = 20261127
 
 
@@ -23,10 +24,10 @@ def test_schemathesis_finds_nothing(db, hotel, tmp_path):
         run = subprocess.run(
             [
                 str(Path(sys.executable).with_name("st")),
+                f"--config-file={HERE / 'schemathesis.toml'}",
                 "run",
                 f"{url}/openapi.json",
                 "--checks=all",
-                f"--header=Authorization: Bearer {token}",
                 f"--max-examples={MAX_EXAMPLES}",
                 f"--seed={SEED}",
                 "--include-path-regex=^/(api/v1/|health)",  # the dashboard is HTML for people
@@ -35,7 +36,12 @@ def test_schemathesis_finds_nothing(db, hotel, tmp_path):
                 f"--report-dir={report}",
                 "--no-color",
             ],
-            env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.server.fuzz_hooks", "PYTHONPATH": "."},
+            env={
+                **os.environ,
+                "SAMBUT_FUZZ_TOKEN": token,
+                "SCHEMATHESIS_HOOKS": "tests.server.fuzz_hooks",
+                "PYTHONPATH": ".",
+            },
             capture_output=True,
             text=True,
             timeout=300,
