@@ -174,7 +174,11 @@ def open_assistance(
     rows = session.execute(
         select(AssistanceRequest, Kiosk.name, Reservation)
         .join(Kiosk, Kiosk.id == AssistanceRequest.kiosk_id)
-        .outerjoin(Reservation, Reservation.id == AssistanceRequest.reservation_id)
+        # Only this property's booking, even for a request filed before kiosks were held to that.
+        .outerjoin(
+            Reservation,
+            (Reservation.id == AssistanceRequest.reservation_id) & (Reservation.property_id == prop.id),
+        )
         .where(AssistanceRequest.property_id == prop.id, AssistanceRequest.resolved_at.is_(None))
         .order_by(AssistanceRequest.created_at)
     ).all()

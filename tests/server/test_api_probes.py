@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from frontoffice.api.app import create_app
-from frontoffice.models import AssistanceRequest, DeadLetter, Property
-from frontoffice.services import kiosks
+from frontoffice.models import AssistanceRequest, DeadLetter, Kiosk, Property
+from frontoffice.services import dashboard, kiosks
 from tests.server.conftest import idem
 from tests.server.factories import small_hotel
 from tests.server.helpers import arrival, card_payment
@@ -267,3 +267,25 @@ def test_the_openapi_documents_auth_and_every_error_body(client):
     assert len(search["oneOf"]) == 4
     text = client.get("/openapi.json").text
     assert "e+" not in text and "E+" not in text  # integer bounds printed as integers
+
+
+def test_staff_never_see_another_propertys_booking_on_a_request_for_help(client, other, db):
+    """A request filed before kiosks were held to their own property's bookings shows none."""
+    theirs = arrival(client, "Santoso")
+    with db.session(write=True) as session:
+        prop = session.query(Property).filter_by(code="BDG").one()
+        kiosk = session.query(Kiosk).filter_by(property_id=prop.id).one()
+        session.add(
+            AssistanceRequest(
+                id=uuid.uuid4(),
+                property_id=prop.id,
+                kiosk_id=kiosk.id,
+                screen="s",
+                reservation_id=uuid.UUID(theirs["id"]),
+                created_at=datetime.now(UTC),
+            )
+        )
+    with db.session() as session:
+        prop = session.query(Property).filter_by(code="BDG").one()
+        [(_, _, booking)] = dashboard.open_assistance(session, prop)
+        assert booking is None
