@@ -33,7 +33,11 @@ ReadSession = Annotated[Session, Depends(get_session)]
 
 
 # Declares the scheme in the OpenAPI; a missing or other scheme is answered below, as a JSON 401.
-_bearer = HTTPBearer(auto_error=False, description="The kiosk's own token (sbk_...), shown once at set-up.")
+_bearer = HTTPBearer(
+    scheme_name="kioskToken",
+    auto_error=False,
+    description="The kiosk's own token (sbk_...), shown once at set-up.",
+)
 
 
 def get_caller(
