@@ -5,22 +5,101 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Base64Bytes, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Base64Bytes,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from frontoffice.models import PaymentKind, ReservationStatus
 
+
+def _no_nul(value: str) -> str:
+    # Free-form JSON (a device's health, an audit's detail) keeps NUL as the escape \u0000,
+    # which both databases store alike.
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+# pydantic's lax mode would read "12" or true as a number, 0 as 1970-01-01 and "2026-11-27" as
+# midnight; the OpenAPI promises JSON numbers and RFC 3339 strings, so anything else is refused.
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d")
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _a_number(value: Any) -> Any:
+    if isinstance(value, str | bool):
+        raise ValueError("must be a JSON integer")
+    return value
+
+
+def _written_instant(value: Any) -> Any:
+    if not isinstance(value, datetime) and not (isinstance(value, str) and _INSTANT.match(value)):
+        raise ValueError("must be a date-time with its time zone, e.g. 2026-11-27T14:05:00+07:00")
+    return value
+
+
+def _written_day(value: Any) -> Any:
+    if not isinstance(value, date) and not (isinstance(value, str) and _DAY.fullmatch(value)):
+        raise ValueError("must be a date, e.g. 2026-11-27")
+    return value
+
+
+def _storable(value: datetime) -> datetime:
+    """An instant the databases can hold: 0001-01-01T00:00+14:00 is before year 1 in UTC."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("must lie between the years 0001 and 9999 in UTC") from None
+    return value
+
+
+# Every instant a client sends: with its zone, within the years 1-9999 in UTC.
+Instant = Annotated[AwareDatetime, BeforeValidator(_written_instant), AfterValidator(_storable)]
+Day = Annotated[date, BeforeValidator(_written_day)]
+# After the bounds, so that the OpenAPI still shows them as minimum / maximum.
+JSON_INT = BeforeValidator(_a_number)
+# JSON integers above 2**53 lose digits in many clients (and in the fuzzer's schema checks).
+MAX_SAFE_INT = 2**53 - 1
+
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-MinorUnits = Annotated[int, Field(ge=0, le=10**15)]
+MinorUnits = Annotated[int, Field(ge=0, le=10**15), JSON_INT]
 Text = Annotated[str, Field(max_length=200)]
+Email = Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")]
+Phone = Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")]
+
+
+_NO_NUL = "^[^\\x00]*$"
+
+
+def _no_nul_in_schema(schema: dict[str, Any]) -> None:
+    """The OpenAPI says what ``In`` refuses: a text field without a pattern of its own gets one."""
+    for prop in schema.get("properties", {}).values():
+        for option in [prop, *prop.get("anyOf", [])]:
+            if option.get("type") == "string" and not {"pattern", "format", "const", "enum"} & set(option):
+                option["pattern"] = _NO_NUL
 
 
 class In(BaseModel):
-    """Request bodies: unknown fields are an error, so a client's typo is not silently ignored."""
+    """Request bodies: unknown fields are an error, so a client's typo is not silently ignored;
+    no text may hold NUL (PostgreSQL cannot store it, SQLite would: refused alike on both)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_no_nul_in_schema)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _no_nul(value) if isinstance(value, str) else value
 
 
 class Out(BaseModel):
@@ -132,15 +211,43 @@ def _plausible_name(value: str) -> str:
 Surname = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_plausible_name)]
 
 
+def _one_of(*modes: tuple[str, ...]) -> Callable[[dict[str, Any]], None]:
+    """The OpenAPI form of "exactly one of these sets of fields" (a field set to null is absent)."""
+    fields = sorted({name for mode in modes for name in mode})
+
+    def extend(schema: dict[str, Any]) -> None:
+        _no_nul_in_schema(schema)
+        schema["oneOf"] = [
+            {
+                "required": list(mode),
+                "properties": {
+                    name: {"not": {"type": "null"}} if name in mode else {"type": "null"} for name in fields
+                },
+            }
+            for mode in modes
+        ]
+
+    return extend
+
+
 class SearchIn(In):
     """Exactly one way to find a booking: code + surname, a QR token, surname + birth date,
     or surname + arrival date."""
 
+    model_config = ConfigDict(
+        json_schema_extra=_one_of(
+            ("qr_token",),
+            ("confirmation_code", "surname"),
+            ("surname", "birth_date"),
+            ("surname", "arrival"),
+        )
+    )
+
     confirmation_code: Annotated[str, Field(min_length=3, max_length=32)] | None = None
     surname: Surname | None = None
     qr_token: Annotated[str, Field(min_length=10, max_length=200)] | None = None
-    birth_date: date | None = None
-    arrival: date | None = None
+    birth_date: Day | None = None
+    arrival: Day | None = None
 
     @model_validator(mode="after")
     def _one_mode(self) -> SearchIn:
@@ -169,6 +276,8 @@ class SearchOut(Out):
 class StaySearchIn(In):
     """An in-house stay for check-out: the check-in receipt's QR token alone, or room + surname."""
 
+    model_config = ConfigDict(json_schema_extra=_one_of(("qr_token",), ("room", "surname")))
+
     qr_token: Annotated[str, Field(min_length=10, max_length=200)] | None = None
     room: Annotated[str, Field(min_length=1, max_length=16)] | None = None
     surname: Surname | None = None
@@ -195,16 +304,23 @@ def _image(magic: bytes, limit: int, what: str) -> Callable[[bytes], bytes]:
 
 
 # Base64 in JSON. A signature is a small two-colour PNG; a card photo a camera JPEG.
-SignaturePng = Annotated[Base64Bytes, AfterValidator(_image(b"\x89PNG\r\n\x1a\n", 256 * 1024, "PNG image"))]
-IdPhotoJpeg = Annotated[Base64Bytes, AfterValidator(_image(b"\xff\xd8\xff", 2048 * 1024, "JPEG image"))]
+_BASE64 = Field(
+    json_schema_extra={"pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"}
+)
+SignaturePng = Annotated[
+    Base64Bytes, _BASE64, AfterValidator(_image(b"\x89PNG\r\n\x1a\n", 256 * 1024, "PNG image"))
+]
+IdPhotoJpeg = Annotated[
+    Base64Bytes, _BASE64, AfterValidator(_image(b"\xff\xd8\xff", 2048 * 1024, "JPEG image"))
+]
 
 
 _LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
 class RegistrationIn(In):
-    email: Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    phone: Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] | None = None
+    email: Email | None = None
+    phone: Phone | None = None
     terms_version: Annotated[str, Field(max_length=32)] = ""
     # The guest's language at the kiosk (BCP 47), for what is e-mailed to them.
     language: Annotated[str, Field(max_length=16, pattern=_LANGUAGE)] | None = None
@@ -231,7 +347,7 @@ class PaymentIn(In):
     id: uuid.UUID
     kind: PaymentKind
     method: Literal["card"] = "card"
-    amount: Annotated[int, Field(gt=0, le=10**15)]
+    amount: Annotated[int, Field(gt=0, le=10**15), JSON_INT]
     currency: Currency
     card_brand: Annotated[str, Field(max_length=32)] = ""
     masked_pan: Annotated[str, Field(max_length=32), AfterValidator(_masked_only)] = ""
@@ -321,18 +437,18 @@ class AvailabilityOut(Out):
 class WalkInGuestIn(In):
     surname: Surname
     given_names: Annotated[str, Field(max_length=160)] = ""
-    birth_date: date | None = None
+    birth_date: Day | None = None
     nationality: Annotated[str, Field(pattern=r"^$|^[A-Z]{3}$")] = ""
-    email: Annotated[str, Field(max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")] = ""
-    phone: Annotated[str, Field(max_length=40, pattern=r"^$|^\+?[0-9 ()-]{5,40}$")] = ""
+    email: Email = ""
+    phone: Phone = ""
 
 
 class WalkInIn(In):
     id: uuid.UUID
     room_type: Annotated[str, Field(min_length=1, max_length=16)]
-    nights: Annotated[int, Field(ge=1, le=30)]
-    adults: Annotated[int, Field(ge=1, le=8)] = 1
-    children: Annotated[int, Field(ge=0, le=8)] = 0
+    nights: Annotated[int, Field(ge=1, le=30), JSON_INT]
+    adults: Annotated[int, Field(ge=1, le=8), JSON_INT] = 1
+    children: Annotated[int, Field(ge=0, le=8), JSON_INT] = 0
     guest: WalkInGuestIn
     # The total the guest was shown; a different current price is refused, never charged.
     expected_total: MinorUnits
@@ -346,11 +462,12 @@ class WalkInIn(In):
 
 class OpIn(In):
     op_id: Annotated[str, Field(min_length=8, max_length=80)]
-    seq: Annotated[int, Field(ge=0, le=2**62)]
+    seq: Annotated[int, Field(ge=0, le=MAX_SAFE_INT), JSON_INT]
     type: Annotated[str, Field(min_length=1, max_length=48)]
     entity_id: Annotated[str, Field(max_length=64)] = ""
+    # Checked per op when applied: a bad payload refuses its op, not the whole push.
     payload: dict[str, Any]
-    created_at: datetime
+    created_at: Instant
 
 
 class PushIn(In):
@@ -387,7 +504,7 @@ class AssistanceIn(In):
     screen: Annotated[str, Field(min_length=1, max_length=64)]
     reason: Text = ""
     reservation_id: uuid.UUID | None = None
-    created_at: datetime
+    created_at: Instant
 
 
 class AuditIn(In):
@@ -396,20 +513,30 @@ class AuditIn(In):
     entity: Annotated[str, Field(max_length=32)] = ""
     entity_id: Annotated[str, Field(max_length=64)] = ""
     detail: dict[str, Any] = Field(default_factory=dict)
-    at: datetime
+    at: Instant
 
 
 class HeartbeatIn(In):
     app_version: Annotated[str, Field(max_length=32)]
-    outbox_depth: Annotated[int, Field(ge=0, le=10**9)]
-    last_sync_at: datetime | None = None
+    outbox_depth: Annotated[int, Field(ge=0, le=10**9), JSON_INT]
+    last_sync_at: Instant | None = None
     devices: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+class AssistanceOut(BaseModel):
+    id: uuid.UUID
+
+
 class ErrorOut(BaseModel):
+    """Every error answer: a stable code, a sentence, and details (for 422, each field's problem)."""
+
     error: str
     message: str
-    detail: Any = None
+    detail: Any
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
 
 
 # --- back office --------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from frontoffice.api import kiosk, reports, reservations, sync
+from frontoffice.api.responses import errors
 from frontoffice.db import Database
+from frontoffice.schemas import HealthOut
 from frontoffice.services.errors import DomainError
 from frontoffice.services.mailer import Mailer
 from frontoffice.settings import SmtpSection
@@ -70,7 +72,7 @@ def create_app(db: Database, pull_page_size: int = 500, smtp: SmtpSection | None
         app.include_router(router)
     pages.install(app)
 
-    @app.get("/health", tags=["health"])
+    @app.get("/health", tags=["health"], response_model=HealthOut, responses=errors(503))
     def health() -> JSONResponse:
         try:
             with db.session() as session:

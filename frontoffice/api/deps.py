@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from frontoffice.db import Database
@@ -31,11 +32,20 @@ def get_session(db: DB) -> Iterator[Session]:
 ReadSession = Annotated[Session, Depends(get_session)]
 
 
-def get_caller(db: DB, authorization: Annotated[str, Header()] = "") -> Caller:
+# Declares the scheme in the OpenAPI; a missing or other scheme is answered below, as a JSON 401.
+_bearer = HTTPBearer(
+    scheme_name="kioskToken",
+    auto_error=False,
+    description="The kiosk's own token (sbk_...), shown once at set-up.",
+)
+
+
+def get_caller(
+    db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
     # Its own short session, closed before the route runs: a request never holds two
     # connections at once, so a burst of requests cannot starve the pool.
-    scheme, _, token = authorization.partition(" ")
-    token = token.strip() if scheme.lower() == "bearer" else ""
+    token = credentials.credentials.strip() if credentials else ""
     with db.session() as session:
         caller = kiosks.authenticate(session, token) if token else None
     if caller is None:

@@ -7,14 +7,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from frontoffice.api.deps import DB, IdempotencyKey, KioskCaller, ReadSession, run_idempotent
+from frontoffice.api.responses import COMMON, errors
 from frontoffice.models import Kiosk, KioskHeartbeat
 from frontoffice.models.base import utcnow
-from frontoffice.schemas import AssistanceIn, AvailabilityOut, HeartbeatIn, KioskOut, ReservationOut, WalkInIn
+from frontoffice.schemas import (
+    AssistanceIn,
+    AssistanceOut,
+    AvailabilityOut,
+    HeartbeatIn,
+    KioskOut,
+    ReservationOut,
+    WalkInIn,
+)
 from frontoffice.services import walkin
+from frontoffice.services.errors import Conflict, Invalid
 from frontoffice.services.executor import perform
 from frontoffice.services.views import property_out
 
-router = APIRouter(prefix="/api/v1", tags=["kiosk"])
+router = APIRouter(prefix="/api/v1", tags=["kiosk"], responses=errors(*COMMON))
 
 
 @router.get("/kiosk", response_model=KioskOut, summary="The calling kiosk and its property")
@@ -23,7 +33,12 @@ def whoami(caller: KioskCaller, db: DB) -> KioskOut:
     return KioskOut(id=caller.kiosk.id, name=caller.kiosk.name, property=prop)
 
 
-@router.post("/kiosk/heartbeat", status_code=204, summary="Report version, outbox depth and device health")
+@router.post(
+    "/kiosk/heartbeat",
+    status_code=204,
+    summary="Report version, outbox depth and device health",
+    responses=errors(400),
+)
 def heartbeat(body: HeartbeatIn, caller: KioskCaller, db: DB) -> Response:
     with db.session(write=True) as session:
         kiosk = session.get_one(Kiosk, caller.kiosk.id)
@@ -49,7 +64,11 @@ def availability(
 
 
 @router.post(
-    "/walk-ins", status_code=201, response_model=ReservationOut, summary="Book a walk-in stay with a room"
+    "/walk-ins",
+    status_code=201,
+    response_model=ReservationOut,
+    summary="Book a walk-in stay with a room",
+    responses=errors(400, 409),
 )
 def create_walkin(
     body: WalkInIn, caller: KioskCaller, db: DB, key: IdempotencyKey, response: Response
@@ -57,8 +76,20 @@ def create_walkin(
     return run_idempotent(db, caller, key, "walk_in", body.model_dump(mode="json"), response, status_code=201)
 
 
-@router.post("/assistance-requests", status_code=201, summary="A guest asked for help")
+@router.post(
+    "/assistance-requests",
+    status_code=201,
+    response_model=AssistanceOut,
+    summary="A guest asked for help",
+    responses=errors(400, 404, 409),
+)
 def request_assistance(body: AssistanceIn, caller: KioskCaller, db: DB) -> dict[str, Any]:
-    return perform(
-        db, caller.kiosk.id, f"assist-{body.id}", "assistance_request", body.model_dump(mode="json")
-    ).body
+    try:
+        return perform(
+            db, caller.kiosk.id, f"assist-{body.id}", "assistance_request", body.model_dump(mode="json")
+        ).body
+    except Invalid as exc:  # the key is the request's own id: a reused key is a reused id
+        if exc.code != "idempotency_key_reused":
+            raise
+        message = "this assistance request id was used for another request"
+        raise Conflict(message, code="assistance_id_reused") from exc

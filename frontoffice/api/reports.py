@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from frontoffice.api.deps import DB, ReadSession
+from frontoffice.api.responses import errors
 from frontoffice.models.base import utcnow
 from frontoffice.schemas import DailyReportOut
 from frontoffice.services import reports
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api/v1/reports", tags=["back office"])
     "/daily",
     response_model=DailyReportOut,
     summary="Daily totals of a business date: payments, charges, taxes; property and per kiosk",
-    responses={200: {"content": {"text/csv": {}}}, 401: {"description": "staff login required"}},
+    responses={200: {"content": {"text/csv": {}}}, **errors(401, 422, 503)},
 )
 def daily(
     request: Request,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from sqlalchemy import select
 
 from frontoffice.api.deps import DB, IdempotencyKey, KioskCaller, ReadSession, run_idempotent
+from frontoffice.api.responses import COMMON, errors
 from frontoffice.models import Charge, Payment
 from frontoffice.schemas import (
     CheckInIn,
@@ -16,6 +17,7 @@ from frontoffice.schemas import (
     CheckOutOut,
     FolioOut,
     PaymentIn,
+    PaymentOut,
     ReservationOut,
     SearchIn,
     SearchOut,
@@ -24,10 +26,14 @@ from frontoffice.schemas import (
 from frontoffice.services import checkout, folio, lookup, rooms, stays
 from frontoffice.services.views import reservation_out, reservations_out
 
-router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"])
+router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"], responses=errors(*COMMON))
+# A reservation id is a UUID in the path itself: /search is then no id, and GET on it is 405.
+BY_ID = "/{reservation_id:uuid}"
 
 
-@router.post("/search", response_model=SearchOut, summary="Find a booking arriving today")
+@router.post(
+    "/search", response_model=SearchOut, summary="Find a booking arriving today", responses=errors(400)
+)
 def search(query: SearchIn, caller: KioskCaller, session: ReadSession) -> SearchOut:
     found = lookup.search(session, caller.property, query)
     return SearchOut(matches=reservations_out(session, caller.property, found))
@@ -37,23 +43,24 @@ def search(query: SearchIn, caller: KioskCaller, session: ReadSession) -> Search
     "/search-stay",
     response_model=SearchOut,
     summary="Find a stay to check out: the check-in receipt's QR token, or room number + surname",
+    responses=errors(400),
 )
 def search_stay(query: StaySearchIn, caller: KioskCaller, session: ReadSession) -> SearchOut:
     found = checkout.find(session, caller.property, query)
     return SearchOut(matches=reservations_out(session, caller.property, found))
 
 
-@router.get("/{reservation_id}", response_model=ReservationOut)
+@router.get(BY_ID, response_model=ReservationOut, responses=errors(404))
 def get_reservation(reservation_id: uuid.UUID, caller: KioskCaller, session: ReadSession) -> ReservationOut:
     reservation = stays.get_reservation(session, caller.property, reservation_id, lock=False)
     return reservation_out(session, caller.property, reservation)
 
 
 @router.post(
-    "/{reservation_id}/assign-room",
+    BY_ID + "/assign-room",
     response_model=ReservationOut,
     summary="Give the reservation a clean, vacant room of its type (idempotent)",
-    responses={409: {"description": "no_room_ready"}},
+    responses=errors(404, 409),
 )
 def assign_room(reservation_id: uuid.UUID, caller: KioskCaller, db: DB) -> ReservationOut:
     with db.session(write=True) as session:
@@ -62,7 +69,7 @@ def assign_room(reservation_id: uuid.UUID, caller: KioskCaller, db: DB) -> Reser
         return reservation_out(session, caller.property, reservation)
 
 
-@router.post("/{reservation_id}/check-in", response_model=CheckInOut)
+@router.post(BY_ID + "/check-in", response_model=CheckInOut, responses=errors(400, 404, 409))
 def check_in(
     reservation_id: uuid.UUID,
     body: CheckInIn,
@@ -75,14 +82,20 @@ def check_in(
     return run_idempotent(db, caller, key, "check_in", payload, response)
 
 
-@router.post("/{reservation_id}/check-out", response_model=CheckOutOut)
+@router.post(BY_ID + "/check-out", response_model=CheckOutOut, responses=errors(404, 409))
 def check_out(
     reservation_id: uuid.UUID, caller: KioskCaller, db: DB, key: IdempotencyKey, response: Response
 ) -> dict[str, Any]:
     return run_idempotent(db, caller, key, "check_out", {"reservation_id": str(reservation_id)}, response)
 
 
-@router.post("/{reservation_id}/payments", status_code=201, summary="Record a card payment (idempotent)")
+@router.post(
+    BY_ID + "/payments",
+    status_code=201,
+    response_model=PaymentOut,
+    summary="Record a card payment (idempotent)",
+    responses=errors(400, 404, 409),
+)
 def record_payment(
     reservation_id: uuid.UUID,
     body: PaymentIn,
@@ -96,8 +109,9 @@ def record_payment(
 
 
 @router.get(
-    "/{reservation_id}/folio",
+    BY_ID + "/folio",
     response_model=FolioOut,
+    responses=errors(404),
     summary="The bill, what is held on the card, and whether the stay can check out at a kiosk",
 )
 def get_folio(reservation_id: uuid.UUID, caller: KioskCaller, session: ReadSession) -> FolioOut:

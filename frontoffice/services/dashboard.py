@@ -220,7 +220,11 @@ def open_assistance(
     rows = session.execute(
         select(AssistanceRequest, Kiosk.name, Reservation)
         .outerjoin(Kiosk, Kiosk.id == AssistanceRequest.kiosk_id)  # none: the server raised it
-        .outerjoin(Reservation, Reservation.id == AssistanceRequest.reservation_id)
+        # Only this property's booking, even for a request filed before kiosks were held to that.
+        .outerjoin(
+            Reservation,
+            (Reservation.id == AssistanceRequest.reservation_id) & (Reservation.property_id == prop.id),
+        )
         .where(AssistanceRequest.property_id == prop.id, AssistanceRequest.resolved_at.is_(None))
         .order_by(AssistanceRequest.created_at)
     ).all()

@@ -8,6 +8,7 @@ idempotency store and the dead letters keep the same rows as for ops pushed one 
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from typing import Any
 
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from frontoffice.db import Database
@@ -24,6 +25,8 @@ from frontoffice.schemas import OpIn, OpResult
 from frontoffice.services import idempotency
 from frontoffice.services.errors import DomainError, Invalid, NotFound
 from frontoffice.services.operations import OPERATIONS, Caller
+
+log = logging.getLogger(__name__)
 
 
 def load_caller(session: Session, kiosk_id: uuid.UUID) -> Caller:
@@ -125,11 +128,31 @@ def _work(session: Session, caller: Caller, op: OpIn) -> dict[str, Any]:
     return operation(session, caller, model.model_validate(op.payload), op.op_id)
 
 
-def _refusal(exc: ValidationError | DomainError) -> tuple[str, str]:
+# What refuses one op for good. A constraint or a column's range the op breaks (data the checks
+# did not foresee) is the op's fault too: it must not block the ops behind it in the outbox.
+REFUSALS = (ValidationError, DomainError, IntegrityError, DataError)
+
+
+def _refusal(exc: Exception) -> tuple[str, str]:
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         return "invalid_payload", f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return exc.code, exc.message
+    if isinstance(exc, DomainError):
+        return exc.code, exc.message
+    if isinstance(exc, IntegrityError):
+        return "constraint_violated", "the op conflicts with the data stored on the server"
+    return "invalid_value", "a value of the op is out of range for the server's database"
+
+
+def _apply(session: Session, caller: Caller, op: OpIn) -> dict[str, Any]:
+    """One op under its own savepoint. A constraint hit twice is the op's own: the first may be a
+    concurrent writer's row, committed meanwhile, that the second attempt then sees."""
+    try:
+        with session.begin_nested():
+            return _work(session, caller, op)
+    except IntegrityError:
+        with session.begin_nested():
+            return _work(session, caller, op)
 
 
 def _push_batch(db: Database, kiosk_id: uuid.UUID, ops: list[OpIn], safe: bool) -> list[OpResult]:
@@ -157,14 +180,12 @@ def _push_batch(db: Database, kiosk_id: uuid.UUID, ops: list[OpIn], safe: bool) 
                     results.append(OpResult(op_id=op.op_id, status="rejected", reason=reason))
                 continue
             try:
-                if safe:
-                    with session.begin_nested():
-                        body = _work(session, caller, op)
-                else:
-                    body = _work(session, caller, op)
-            except (ValidationError, DomainError) as exc:
+                body = _apply(session, caller, op) if safe else _work(session, caller, op)
+            except REFUSALS as exc:
                 if not safe:
                     raise _Refused from exc
+                if isinstance(exc, IntegrityError | DataError):
+                    log.warning("op %s of kiosk %s refused by the database: %s", op.op_id, kiosk_id, exc.orig)
                 code, message = _refusal(exc)
                 answers[op.op_id] = (409, {"error": code, "message": message})
                 session.add(
@@ -203,7 +224,7 @@ def push(db: Database, kiosk_id: uuid.UUID, ops: list[OpIn]) -> list[OpResult]:
     try:
         try:
             return _push_batch(db, kiosk_id, ops, safe=False)
-        except _Refused:
+        except (_Refused, IntegrityError, DataError):  # the latter two: met when the rows are flushed
             return _push_batch(db, kiosk_id, ops, safe=True)
     except OperationalError:
         if len(ops) == 1:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -23,11 +22,13 @@ from frontoffice.schemas import (
     CheckInIn,
     CheckInOut,
     CheckOutOut,
+    Instant,
     PaymentIn,
     PaymentOut,
     WalkInIn,
 )
 from frontoffice.services import audit, checkout, invoices, payments, stays, walkin
+from frontoffice.services.errors import Conflict
 from frontoffice.services.views import reservation_out
 
 
@@ -48,12 +49,12 @@ class _Op(BaseModel):
 class CheckInOp(_Op):
     reservation_id: uuid.UUID
     body: CheckInIn = CheckInIn()
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class CheckOutOp(_Op):
     reservation_id: uuid.UUID
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class PaymentOp(_Op):
@@ -105,7 +106,12 @@ def walk_in(session: Session, caller: Caller, op: WalkInIn, key: str) -> dict[st
 
 
 def assistance(session: Session, caller: Caller, op: AssistanceIn, key: str) -> dict[str, Any]:
-    if session.get(AssistanceRequest, op.id) is None:
+    if op.reservation_id is not None:  # only one of this property's own (a kiosk never sees another's)
+        stays.get_reservation(session, caller.property, op.reservation_id, lock=False, related=False)
+    existing = session.get(AssistanceRequest, op.id)
+    if existing is not None and existing.kiosk_id != caller.kiosk.id:
+        raise Conflict("this assistance request id was used by another kiosk", code="assistance_id_reused")
+    if existing is None:
         session.add(
             AssistanceRequest(
                 id=op.id,

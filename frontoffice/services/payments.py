@@ -26,7 +26,8 @@ def record_payment(
     existing = session.get(Payment, data.id)
     if existing is not None:
         # The same payment id twice is the same payment: never a second charge.
-        if existing.reservation_id != reservation.id or existing.amount != data.amount:
+        same_kiosk = existing.kiosk_id == (kiosk.id if kiosk else None)
+        if existing.reservation_id != reservation.id or existing.amount != data.amount or not same_kiosk:
             raise Conflict("this payment id was used for another payment", code="payment_id_reused")
         return existing
     payment = Payment(

@@ -145,9 +145,10 @@ def test_bad_registration_details_are_422(client):
         assert res.status_code == 422, reg
 
 
-def test_unknown_reservation_is_404_and_bad_id_is_422(client):
+def test_unknown_reservation_and_an_id_that_is_no_uuid_are_404(client):
     assert client.get(f"/api/v1/reservations/{uuid.uuid4()}").status_code == 404
-    assert client.get("/api/v1/reservations/not-a-uuid").status_code == 422
+    bad = client.get("/api/v1/reservations/not-a-uuid")  # the path takes UUIDs only: no such resource
+    assert bad.status_code == 404 and bad.json()["error"] == "not_found"
     assert (
         client.post(
             f"/api/v1/reservations/{uuid.uuid4()}/payments", json=card_payment(1), headers=idem()
