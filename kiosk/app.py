@@ -193,7 +193,6 @@ class KioskApp(App):
 
     def build(self) -> KioskRoot:
         setup_text()
-        Builder.load_file(str(HERE / "base.kv"))
         Builder.load_file(str(HERE / "chrome.kv"))
         Window.clearcolor = self.theme.background
         if self.settings.kiosk.fullscreen:
