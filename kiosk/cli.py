@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 from kiosk.config import KioskSettings, load_settings
@@ -48,10 +49,21 @@ def run_dev(args: argparse.Namespace) -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
-    from kiosk.devstack import local_server, simulators
+    from kiosk.devstack import LOG_DIR, local_server, simulators
 
     with local_server(settings), simulators(settings):
-        _start_app(settings)
+        try:
+            _start_app(settings)
+        except Exception:
+            # The local server and the simulators stop with the kiosk: say why, where to look.
+            traceback.print_exc()
+            print(
+                "The kiosk stopped with the error above; the local server and the simulators stop"
+                f" with it (their logs are in {LOG_DIR}).",
+                file=sys.stderr,
+            )
+            return 1
+    print("The kiosk was closed; the local server and the simulators are stopped.")
     return 0
 
 
