@@ -153,8 +153,8 @@ class Robot:
         """Type ``text`` key by key on the on-screen keyboard (switching case and accents)."""
         for ch in text:
             key = self._key(keyboard, ch)
-            if key is None:
-                for toggle in ("shift", "accents"):
+            if key is None:  # through the four layouts: shift, accents, both
+                for toggle in ("shift", "accents", "shift"):
                     keyboard.press(toggle)
                     if (key := self._key(keyboard, ch)) is not None:
                         break
