@@ -231,7 +231,10 @@ def main(report_path: Path, seed: int, actions: int) -> int:
             if not buttons:
                 self.note("touch: nothing to touch")
                 return
-            # Mostly the screen's main action, as most guests do; else anything.
+            # Mostly the screen's main action, as most guests do (but not always "Call staff" on a
+            # problem); else anything.
+            if self.j.step is Step.PROBLEM:
+                primary = []
             button = self.rng.choice(primary if primary and self.rng.random() < 0.6 else buttons)
             self.note(f"touch {self.name(button)}")
             pressed: list[bool] = []
@@ -278,9 +281,11 @@ def main(report_path: Path, seed: int, actions: int) -> int:
                 yield from self.fill(ids.email, ids.kb, "guest@example.org")
             if on_top and "pad" in ids and not ids.pad.signed:
                 yield from self.do_sign()
-            primary = [b for b in self.visible(ButtonBehavior) if getattr(b, "kind", "") == "primary"]
-            if primary:
-                self.press(primary[0])
+            main = [b for b in self.visible(ButtonBehavior) if getattr(b, "kind", "") == "primary"]
+            if on_top and screen.name == "problem":  # a way forward the guest can take alone
+                main = [b for b in ids.actions.children if getattr(b, "action", "") != "staff"] or main
+            if main:
+                self.press(self.rng.choice(main))
                 yield from self.frames(1)
 
         def text_for(self, field: str, known: bool = False) -> str:
