@@ -53,7 +53,7 @@ TIMEOUTS = {
 # How often each kind of action is picked, relative to the others.
 WEIGHTS = {
     "touch": 45, "proceed": 15, "type": 10, "scan": 8, "sign": 4, "language": 2, "help": 1, "back": 2,
-    "pause": 3, "wait": 2, "fault": 5,
+    "pause": 3, "wait": 3, "fault": 5,
 }  # fmt: skip
 FAULTS = ("paper_out", "paper_ok", "decline", "terminal_drop", "server_down", "server_up")
 GARBAGE = string.ascii_letters + string.digits + "éñüß'-.@+_ "
@@ -223,6 +223,8 @@ def main(report_path: Path, seed: int, actions: int) -> int:
                 return self.j.step in (Step.FIND, Step.IDENTITY, Step.OUT_FIND)
             if kind == "sign":
                 return bool(self.visible(SignaturePad))
+            if kind == "wait":  # a guest who walks away mid-journey (the welcome screen has no timer)
+                return self.j.step is not Step.ATTRACT
             return True
 
         def do_touch(self) -> Script:
@@ -348,7 +350,7 @@ def main(report_path: Path, seed: int, actions: int) -> int:
             yield from self.frames(1)
 
         def do_pause(self) -> Script:
-            seconds = self.rng.uniform(0.2, 1.5)
+            seconds = self.rng.uniform(0.2, 3.0)  # sometimes long enough for "Are you still there?"
             self.note(f"pause {seconds:.1f} s")
             yield from self.sleep(seconds)
 
