@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +84,11 @@ def table(data: dict) -> str:
         rows.append((what, "VIOLATED" if kind in violated else "held", f"{count} times" if count else ""))
     missed = data.get("missed_touches", {})
     rows.append(("touches a button did not get", str(sum(missed.values())), ", ".join(sorted(missed))))
+    warnings = Counter(f"{w['logger']}: {w['message'][:60]}" for w in data.get("warnings", []))
+    rows += [
+        ("warning logged" if i == 0 else "", str(n), text)
+        for i, (text, n) in enumerate(warnings.most_common(5))
+    ]
     rows.append(("wall time", f"{data['wall_s']:.0f} s", f"exploring {data.get('explore_s', 0):.0f} s"))
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{a:<{width}}  {b:>8}  {c}".rstrip() for a, b, c in rows)
@@ -95,11 +101,14 @@ def main() -> int:
     parser.add_argument("--actions", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--size", default="1280x800", help="window size WxH (`make run` opens 1280x800)")
+    parser.add_argument("--report", type=Path, help="also keep the explorer's whole JSON report here")
     args = parser.parse_args()
     if not os.environ.get("DISPLAY"):
         sys.exit('run it under Xvfb: xvfb-run -a -s "-screen 0 1280x800x24" python bench/explorer_bench.py')
     with tempfile.TemporaryDirectory(prefix="explorer-") as tmp:
         data = explore(args.seed, args.actions, Path(tmp), args.size)
+    if args.report:
+        args.report.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"explorer: seed {args.seed}, {args.actions} actions, {args.size}")
     print(table(data))
     for v in data["violations"]:

@@ -422,6 +422,8 @@ def main(report_path: Path, seed: int, actions: int) -> int:
                 self.violation("screen", f"{shown!r} shown at step {j.step}")
             if not frame_is_drawn():
                 self.violation("drawn", f"the window shows no drawn frame at {self.where()}")
+            elif not visible_texts(app.manager.current_screen):
+                self.violation("drawn", f"the {shown} screen shows no text at {self.where()}")
             for record in capture.records[self.errors_seen :]:
                 if record["level"] in ("ERROR", "CRITICAL"):
                     self.violation("logged", f"{record['logger']}: {record['message']}\n{record['trace']}")
@@ -475,7 +477,7 @@ def main(report_path: Path, seed: int, actions: int) -> int:
                 "faults": dict(self.faults),
                 "screens": dict(self.screens),
                 "missed_touches": dict(self.missed),
-                "warnings": [r for r in capture.records if r["level"] == "WARNING"][-20:],
+                "warnings": [r for r in capture.records if r["level"] == "WARNING"],
                 "last_seen": visible_texts(self.app.root),
                 "trail": self.trail,
                 "robot_failure": self.failure,
