@@ -182,10 +182,11 @@ class Robot:
 def visible_texts(root: Widget) -> list[str]:
     """The texts on screen: labels attached to the window, not hidden by their own or a parent's
     opacity."""
-    return [w.text for w in root.walk() if isinstance(w, Label) and w.text and _shown(w)]
+    return [w.text for w in root.walk() if isinstance(w, Label) and w.text and shown(w)]
 
 
-def _shown(widget: Widget) -> bool:
+def shown(widget: Widget) -> bool:
+    """Attached to the window and not hidden by its own or a parent's opacity."""
     if widget.get_root_window() is None:
         return False
     while widget is not None and widget is not widget.parent:

@@ -18,11 +18,12 @@ not approve.
 
 Run in its own process (one Kivy app per process) against a fresh local server and the in-process
 simulators: by tests/ui/test_explorer.py (a short run) and bench/explorer_bench.py (a long one).
-Usage: python tests/ui/explorer.py REPORT.json [SEED [ACTIONS]]; writes the report as JSON.
+Usage: python tests/ui/explorer.py REPORT.json SEED ACTIONS; writes the report as JSON.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -153,7 +154,7 @@ def main(report_path: Path, seed: int, actions: int) -> int:
     from kiosk.devices import payment_journal
     from kiosk.devstack import local_server
     from kiosk.journey.checkin import Overlay, Step
-    from kiosk.robot import Finger, Script, mrz_td3, now, visible_texts
+    from kiosk.robot import Finger, Script, mrz_td3, now, shown, visible_texts
     from kiosk.screens.base import ModalLayer
     from kiosk.screens.keyboard import Key, OnScreenKeyboard
     from kiosk.screens.signature import SignaturePad
@@ -194,12 +195,10 @@ def main(report_path: Path, seed: int, actions: int) -> int:
             return layers[0] if layers else root
 
         def visible(self, cls: type) -> list[Any]:
-            from kiosk.robot import _shown
-
             width, height = self.app.root_widget.size
             found = []
             for w in self.scope().walk(restrict=True):
-                if not isinstance(w, cls) or w.disabled or w.width <= 0 or not _shown(w):
+                if not isinstance(w, cls) or w.disabled or w.width <= 0 or not shown(w):
                     continue
                 x, y = w.to_window(*w.center)
                 if 0 <= x < width and 0 <= y < height:
@@ -532,8 +531,6 @@ def main(report_path: Path, seed: int, actions: int) -> int:
         if "explorer" in locals():
             report.update(explorer.summary())
         report["wall_s"] = time.perf_counter() - started
-        import json
-
         report_path.write_text(
             json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
         )
@@ -541,7 +538,4 @@ def main(report_path: Path, seed: int, actions: int) -> int:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    sys.exit(
-        main(Path(args[0]), int(args[1]) if len(args) > 1 else 1, int(args[2]) if len(args) > 2 else 200)
-    )
+    sys.exit(main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])))
