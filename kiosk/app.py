@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 from kivy.app import App
+from kivy.base import ExceptionManager
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
@@ -33,6 +34,7 @@ from kiosk.journey.checkin import BACK, CheckinJourney, Overlay, Step
 from kiosk.journey.ports import FrontOffice
 from kiosk.memory import keep_large_blocks_apart, release_freed_memory
 from kiosk.prebuild import QUIET_S, Prebuilder
+from kiosk.recover import Recovery
 from kiosk.screens.admin_mode import AdminController
 from kiosk.screens.base import HERE, JourneyScreen, Theme, setup_text
 from kiosk.sync import SyncWorker
@@ -181,6 +183,11 @@ class KioskApp(App):
         self._generation = 0
         self._language = ""
         self._drawn_callbacks: list[Callable[[], None]] = []
+        # An error in a screen or a handler is logged and the guest shown an apology; the kiosk stays up.
+        self.recovery = Recovery(
+            lambda: self.runner.post(self.journey.fault),
+            where=lambda: f"step {self.journey.step}, overlay {self.journey.overlay}",
+        )
 
     def _device(self, kind: str) -> Any:
         for device in self.devices.values():
@@ -192,7 +199,6 @@ class KioskApp(App):
 
     def build(self) -> KioskRoot:
         setup_text()
-        Builder.load_file(str(HERE / "base.kv"))
         Builder.load_file(str(HERE / "chrome.kv"))
         Window.clearcolor = self.theme.background
         Window.bind(size=self._shape)
@@ -201,6 +207,7 @@ class KioskApp(App):
             # Kiosk mode: closing the window and Escape do nothing (staff use the admin mode).
             Window.bind(on_request_close=lambda *_a, **_k: True)
             Window.bind(on_keyboard=lambda _w, key, *_a: key == 27)
+        ExceptionManager.add_handler(self.recovery)
         self.root_widget = KioskRoot()
         self.manager: ScreenManager = self.root_widget.ids.screens
         self.manager.transition = NoTransition()
@@ -237,6 +244,7 @@ class KioskApp(App):
             self.runner.post(lambda: self.journey.scanned(event.data))
 
     def on_stop(self) -> None:
+        ExceptionManager.remove_handler(self.recovery)
         self.admin.stop()
         self.runner.shutdown()
         self._close_devices()

@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ def run_dev(args: argparse.Namespace) -> int:
     logfile.setup(settings)
     kivyenv.prepare(settings)  # before the scanner's feed may compose a passport (kiosk.robot)
     from kiosk.devscan import terminal_passports
-    from kiosk.devstack import local_server, print_arrivals, simulators
+    from kiosk.devstack import LOG_DIR, local_server, print_arrivals, simulators
 
     with (
         local_server(settings) as arrivals,
@@ -81,7 +82,18 @@ def run_dev(args: argparse.Namespace) -> int:
         terminal_passports(settings, arrivals) as how,
     ):
         print_arrivals(arrivals, how)
-        _start_app(settings)
+        try:
+            _start_app(settings)
+        except Exception:
+            # The local server and the simulators stop with the kiosk: say why, where to look.
+            traceback.print_exc()
+            print(
+                "The kiosk stopped with the error above; the local server and the simulators stop"
+                f" with it (their logs are in {LOG_DIR}).",
+                file=sys.stderr,
+            )
+            return 1
+    print("The kiosk was closed; the local server and the simulators are stopped.")
     return 0
 
 

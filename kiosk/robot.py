@@ -160,8 +160,8 @@ class Robot:
         """Type ``text`` key by key on the on-screen keyboard (switching case and accents)."""
         for ch in text:
             key = self._key(keyboard, ch)
-            if key is None:
-                for toggle in ("shift", "accents"):
+            if key is None:  # through the four layouts: shift, accents, both
+                for toggle in ("shift", "accents", "shift"):
                     keyboard.press(toggle)
                     if (key := self._key(keyboard, ch)) is not None:
                         break
@@ -189,10 +189,11 @@ class Robot:
 def visible_texts(root: Widget) -> list[str]:
     """The texts on screen: labels attached to the window, not hidden by their own or a parent's
     opacity."""
-    return [w.text for w in root.walk() if isinstance(w, Label) and w.text and _shown(w)]
+    return [w.text for w in root.walk() if isinstance(w, Label) and w.text and shown(w)]
 
 
-def _shown(widget: Widget) -> bool:
+def shown(widget: Widget) -> bool:
+    """Attached to the window and not hidden by its own or a parent's opacity."""
     if widget.get_root_window() is None:
         return False
     while widget is not None and widget is not widget.parent:

@@ -1129,6 +1129,28 @@ class CheckinJourney(CheckoutFlow, WalkInFlow):
             else:
                 self._go(_retry_step(problem))
 
+    def fault(self) -> None:
+        """The kiosk itself failed (the app has logged it): an apology and a way on. A guest keeps
+        their session, to start over or have staff finish it; with nobody's session, the welcome
+        screen again, as after a second fault in a row (the apology itself failing, or the
+        still-there prompt that would have wiped the session). While the terminal is paying it
+        leads, and its answer moves the journey on."""
+        if self.step is Step.PAYING:
+            return
+        again = self.step is Step.PROBLEM and self.problem is not None and self.problem.kind == "fault"
+        if self.session is None or again:
+            self.end()
+            return
+        self.overlay = Overlay.NONE
+        self._fail(
+            Problem(
+                "fault",
+                N_("Sorry, something went wrong here"),
+                N_("Please start again, or call our staff: they will finish it with you."),
+                (Action.STAFF, Action.START_OVER),
+            )
+        )
+
     def _notify_me(self) -> None:
         session = self.session
         assert session is not None and session.booking is not None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-import kiosk.screens.help  # noqa: F401  (its kv has the Scrim the pad sits on)
 from kiosk.admin.unlock import Outcome, UnlockResult
 from kiosk.i18n.live import tr
 from kiosk.screens.admin_layer import minutes

@@ -408,3 +408,6 @@ class JourneyScreen(Screen):
 
     def wipe(self) -> None:
         """Forget what the guest typed (the session ended)."""
+
+
+JourneyScreen.load_kv(__file__)  # base.kv: what every screen's kv uses, loaded with this module

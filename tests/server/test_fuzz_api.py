@@ -40,8 +40,9 @@ def test_schemathesis_finds_nothing(db, hotel, tmp_path):
                 **os.environ,
                 "SAMBUT_FUZZ_TOKEN": token,
                 "SCHEMATHESIS_HOOKS": "tests.server.fuzz_hooks",
-                "PYTHONPATH": ".",
+                "PYTHONPATH": str(HERE.parents[1]),
             },
+            cwd=tmp_path,  # its cache (.schemathesis/) stays out of the work tree
             capture_output=True,
             text=True,
             timeout=300,

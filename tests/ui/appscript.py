@@ -10,7 +10,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kivy.core.window import Window
+from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
+
 from kiosk.robot import Robot, visible_texts
+
+SAMPLE = 997  # every how many pixels frame_is_drawn looks
 
 
 class Reporter(Robot):
@@ -52,3 +57,11 @@ def run_and_report(app: Any, robot: Reporter, report_path: Path) -> int:
             robot.report["last_seen"] = visible_texts(app.root)
         report_path.write_text(json.dumps(robot.report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 1 if robot.failure else 0
+
+
+def frame_is_drawn() -> bool:
+    """The window holds a drawn frame: more than one colour among a sample of its pixels (a window
+    nothing was drawn into, or one left black, has one)."""
+    width, height = Window.size
+    pixels = glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE)
+    return len({pixels[i : i + 3] for i in range(0, len(pixels), 4 * SAMPLE)}) > 1

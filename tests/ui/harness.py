@@ -22,10 +22,17 @@ HERE = Path(__file__).resolve().parent
 
 @contextmanager
 def run_app(
-    script: str, tmp: Path, *, timeout: float = 150, env: dict[str, str] | None = None
+    script: str,
+    tmp: Path,
+    *,
+    timeout: float = 150,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    check: bool = True,
 ) -> Iterator[tuple[dict[str, Any], Session]]:
-    """Run ``tests/ui/<script>`` (its own Kivy process; one app per process) with a fresh server
-    database in ``tmp``; yields its JSON report and a session on the server's database."""
+    """Run ``tests/ui/<script> REPORT *args`` (its own Kivy process; one app per process) with a
+    fresh server database in ``tmp``; yields its JSON report and a session on the server's
+    database. ``check``: the report must say the script did not fail."""
     if not os.environ.get("DISPLAY"):
         pytest.fail("UI tests run under Xvfb: use `make test`")
     with socket.socket() as s:
@@ -34,7 +41,7 @@ def run_app(
     db = tmp / "fo.sqlite3"
     report = tmp / "report.json"
     result = subprocess.run(
-        [sys.executable, str(HERE / script), str(report)],
+        [sys.executable, str(HERE / script), str(report), *args],
         env={
             **os.environ,
             "SAMBUT_SERVER_SERVER__DATABASE_URL": f"sqlite:///{db}",
@@ -50,7 +57,7 @@ def run_app(
     )
     assert report.exists(), result.stderr[-3000:]
     data = json.loads(report.read_text())
-    assert data["failure"] == "", result.stderr[-3000:]
+    assert not check or data["failure"] == "", result.stderr[-3000:]
     engine = create_engine(f"sqlite:///{db}")
     try:
         with Session(engine) as session:

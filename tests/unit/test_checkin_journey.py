@@ -793,6 +793,40 @@ def test_inactivity_asks_then_wipes():
     assert j.step is Step.ATTRACT and j.session is None and j.generation == 1
 
 
+def test_a_fault_of_the_kiosk_apologises_and_keeps_the_session():
+    r = rig()
+    j = to_registration(r)
+    j.overlay = Overlay.STILL_THERE  # up when its overlay failed to build
+    j.fault()
+    assert j.step is Step.PROBLEM and j.problem.kind == "fault" and j.overlay is Overlay.NONE
+    assert j.problem.actions == (Action.STAFF, Action.START_OVER) and j.session is not None
+    j.act(Action.STAFF)
+    r.go()
+    assert j.overlay is Overlay.HELP and r.office.assistance[-1][1] == "fault"
+
+
+def test_a_second_fault_in_a_row_or_without_a_guest_goes_back_to_the_welcome_screen():
+    r = rig()
+    j = to_registration(r)
+    j.fault()
+    j.fault()  # the apology itself failed, or the idle prompt that would have wiped it
+    assert j.step is Step.ATTRACT and j.session is None
+    j.fault()
+    assert j.step is Step.ATTRACT and j.generation == 2
+
+
+def test_a_fault_while_paying_leaves_the_terminal_to_finish():
+    r = rig()
+    j = to_room(r)
+    j.room_seen()
+    j.pay()
+    j.fault()
+    assert j.step is Step.PAYING
+    r.go()
+    r.go()
+    assert j.step is Step.FINISH and len(r.office.payments) == 1
+
+
 def test_the_timer_waits_while_the_guest_is_at_the_terminal():
     r = rig()
     j = to_room(r)
