@@ -971,7 +971,12 @@ def test_a_booking_with_two_rooms_asks_which_room_not_which_booking():
     assert title == "Your booking has {count} rooms" and "Which room" in body and params == {"count": 2}
     assert j.choice_title(rooms[1]) == (
         "Room {index} of {count} · {room_type}",
-        {"guest": "Budi Santoso", "room_type": "Standard", "index": 2, "count": 2},
+        {
+            "guest": "B. Santoso",
+            "room_type": "Standard",
+            "index": 2,
+            "count": 2,
+        },  # given names as initials before identity
     )
 
 

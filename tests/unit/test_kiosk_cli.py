@@ -14,16 +14,19 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     events: list[str] = []
 
     @contextmanager
-    def part(name: str):
+    def part(name: str, value: object = None):
         events.append(f"{name} started")
         try:
-            yield
+            yield value
         finally:
             events.append(f"{name} stopped")
 
     monkeypatch.setattr(cli, "has_display", lambda: True)
-    monkeypatch.setattr("kiosk.devstack.local_server", lambda _s: part("server"))
+    monkeypatch.setattr("kiosk.devstack.local_server", lambda _s: part("server", []))  # no arrivals
     monkeypatch.setattr("kiosk.devstack.simulators", lambda _s: part("simulators"))
+    monkeypatch.setattr("kiosk.devscan.terminal_passports", lambda _s, _a: part("scanner feed", ""))
+    monkeypatch.setattr("kiosk.logfile.setup", lambda _s: None)
+    monkeypatch.setattr("kiosk.kivyenv.prepare", lambda _s: None)
     return events
 
 
@@ -36,7 +39,14 @@ def test_a_kiosk_that_stops_with_an_error_says_so_and_stops_the_stack(stack, mon
     err = capsys.readouterr().err
     assert "RuntimeError: Unknown class <Scrim>" in err  # the traceback
     assert "The kiosk stopped with the error above" in err and "var/log" in err
-    assert stack == ["server started", "simulators started", "simulators stopped", "server stopped"]
+    assert stack == [
+        "server started",
+        "simulators started",
+        "scanner feed started",
+        "scanner feed stopped",
+        "simulators stopped",
+        "server stopped",
+    ]
 
 
 def test_a_normal_close_stops_the_stack_quietly(stack, monkeypatch, capsys):
