@@ -187,6 +187,18 @@ class ZvtTerminalSim:
         with self._lock:
             self._script.extend(s if isinstance(s, Scenario) else Scenario.parse(s) for s in scenarios)
 
+    def adopt_preauth(self, receipt: int, amount: int, card: int = 0) -> None:
+        """A pre-authorisation this terminal approved before its journal here began (the demo
+        hotel's deposit, placed at a check-in the simulator never saw): a book total may take from it."""
+        with self._lock:
+            if not any(entry["receipt"] == receipt for entry in self.state.ledger):
+                at = datetime.now(UTC).isoformat()
+                self.state.ledger.append(
+                    {"op": "preauth", "trace": 0, "receipt": receipt, "amount": amount, "result": 0,
+                     "currency": self.currency, "card": card, "auth": "", "time": at}
+                )  # fmt: skip
+                self.state.save()
+
     def _refuse_frame(self, payload: bytes) -> bool:
         """Serial line fault: NAK a money command's frame as often as a scripted nak:N says."""
         if payload[:2] not in _MONEY_HEADS:

@@ -20,7 +20,7 @@ from kiosk.admin.configfile import Saved
 from kiosk.admin.devicemanager import describe
 from kiosk.admin.devicenames import device_title
 from kiosk.admin.faults import advice, known
-from kiosk.admin.setup import Connection, DeviceTestResult, FieldSpec, SetupFlow, Step
+from kiosk.admin.setup import INTERNAL_PREFIXES, Connection, DeviceTestResult, FieldSpec, SetupFlow, Step
 from kiosk.i18n import N_
 from kiosk.i18n.live import tr
 from kiosk.screens.admin_layer import AdminPage, widget
@@ -325,7 +325,9 @@ class AdminSetupPage(AdminPage):
         assert section is not None
         secret = {f.name for f in flow.fields() if f.secret}
         lines = [f"{flow.driver}"] + [
-            f"{k} = {'••••' if k in secret else v}" for k, v in sorted(section.options.items())
+            f"{k} = {'••••' if k in secret else v}"
+            for k, v in sorted(section.options.items())
+            if not k.startswith(INTERNAL_PREFIXES)  # the kiosk's own files, not the device's settings
         ]
         body.add_widget(widget("Body", text="\n".join(lines)))
         if flow.kind in PRESENT:
