@@ -140,6 +140,20 @@ class Robot:
             Clock.schedule_once(lambda _dt, d=drawn: d.set(), 0)
             yield drawn.is_set
 
+    def still(self, most: int = 12) -> Script:
+        """Frames until the screen stops moving: every widget's place and every text's size as in
+        the frame before. A list rebuilt in a refresh lays itself out over several frames (its width,
+        then each label's wrapped text, then the heights), so a fixed count can look too early."""
+        before: list[tuple[Any, ...]] | None = None
+        for _ in range(most):
+            yield from self.frames(1)
+            now = [
+                (*w.pos, *w.size, *getattr(w, "texture_size", ())) for w in self.app.root.walk(restrict=True)
+            ]
+            if now == before:
+                return
+            before = now
+
     # -- the guest's finger -------------------------------------------------------------------
 
     def camera_shows(self, show: Callable[[Any], None]) -> Script:

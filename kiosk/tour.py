@@ -207,14 +207,14 @@ class Tour(Robot):
 
     def shoot(self, name: str) -> Script:
         yield lambda: not self.app.manager.transition.is_active
-        yield from self.frames(2)
+        yield from self.still()
         self.count += 1
         shown = (self.j.step, self.j.overlay)
         for size in self.sizes:
             began = time.perf_counter()
             if tuple(Window.size) != size:
                 Window.size = size
-                yield from self.frames(3)  # laid out, then each label's text drawn at its new width
+                yield from self.still()  # laid out, then each label's text drawn at its new width
             path = self.folder(size) / f"{self.count:02d}-{self.lang}-{name}.png"
             photograph(path)
             self.shots[size].append(path)
