@@ -47,7 +47,7 @@ class ConfirmScreen(JourneyScreen):
         if asked is None or self._shown_for == (asked, j.language):
             return
         self._shown_for = (asked, j.language)
-        lang = j.language
+        lang = j.formats  # money and dates as the property writes them, as on every other screen
         self.charge = asked.kind == "charge"
         self.title = tr._(asked.title)
         self.body = filled(asked.body, asked.params, lang)

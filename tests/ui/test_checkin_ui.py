@@ -29,7 +29,7 @@ def test_happy_path_checks_in_pays_and_prints(run):
     # The charge line by line before the terminal is asked, and Back charges nothing.
     said = data["payment"][0]
     assert "Please check before you pay" in said and "Total" in said and "To pay now by card" in said
-    assert "Pay IDR" in said
+    assert "Pay Rp " in said  # money as the property writes it (en_ID), as on every screen
     assert data["back_from_payment"] == ["room", 0, None]
     assert "You are checked in. Enjoy your stay!" in data["finish"][0]
     assert "Please take your receipt" in data["finish"][0]

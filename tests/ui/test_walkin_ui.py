@@ -75,4 +75,4 @@ def test_the_charge_is_confirmed_with_the_quoted_breakdown_before_the_terminal(r
     data, _ = run
     said = data["payment"][0]
     assert "Please check before you pay" in said and "Service charge" in said and "Tax" in said
-    assert "To pay now by card" in said and "Pay IDR" in said
+    assert "To pay now by card" in said and "Pay Rp " in said
