@@ -329,7 +329,8 @@ class AdminSetupPage(AdminPage):
             for k, v in sorted(section.options.items())
             if not k.startswith(INTERNAL_PREFIXES)  # the kiosk's own files, not the device's settings
         ]
-        body.add_widget(widget("Body", text="\n".join(lines)))
+        for line in lines:  # a label each: a long value wraps under its own name
+            body.add_widget(widget("Body", text=line))
         if flow.kind in PRESENT:
             body.add_widget(widget("Caption", text=tr._("The test waits half a minute for a read.")))
         result = self._test
